@@ -1,0 +1,6 @@
+package io.strata.schemas;
+
+/** Placeholder until the contract lands. */
+final class Placeholder {
+    private Placeholder() {}
+}
