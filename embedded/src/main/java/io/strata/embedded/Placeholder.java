@@ -1,6 +1,0 @@
-package io.strata.embedded;
-
-/** Placeholder until the embedded servers land. */
-final class Placeholder {
-    private Placeholder() {}
-}
