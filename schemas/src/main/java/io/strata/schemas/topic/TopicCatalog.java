@@ -75,7 +75,7 @@ public final class TopicCatalog {
     public static final String REPLICATION_FACTOR_KEY = "topics.replication-factor";
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicCatalog.class);
-    // A topic another client has just created may not have reached our broker's metadata yet: look again briefly.
+    // Metadata reaches brokers shortly after the controller acknowledges a change: look again briefly (5 s at most).
     private static final int DESCRIBE_ATTEMPTS = 50;
     private static final Duration DESCRIBE_BACKOFF = Duration.ofMillis(100);
 
@@ -206,6 +206,8 @@ public final class TopicCatalog {
      * partition a node id hashes to, so a node's records would be split across two partitions and lose their order
      * (and Streams' per-node state would move). An operator decides. More partitions than configured is fine.
      *
+     * <p>Returns once the broker's metadata shows the topics created and the configs corrected.
+     *
      * @throws TopicCatalogException if the cluster cannot be reached or refuses a request
      */
     public ReconcileReport reconcile(Admin admin) {
@@ -250,6 +252,11 @@ public final class TopicCatalog {
         if (!toCheck.isEmpty()) {
             checkExisting(admin, toCheck, corrected, warnings);
         }
+        Map<String, Map<String, String>> written = new LinkedHashMap<>();
+        created.forEach(name -> written.put(name, topics.get(name).configs()));
+        corrected.forEach(c ->
+                written.computeIfAbsent(c.topic(), t -> new LinkedHashMap<>()).put(c.key(), c.newValue()));
+        awaitVisible(admin, written);
         ReconcileReport report = new ReconcileReport(created, corrected, warnings);
         if (report.isClean()) {
             LOG.info("All {} Strata topics match the catalog", topics.size());
@@ -296,7 +303,7 @@ public final class TopicCatalog {
             await(admin.incrementalAlterConfigs(alterations).all(), "correct topic configs");
             for (ConfigCorrection correction : pending) {
                 LOG.warn(
-                        "Topic {} had drifted: {} was {}, set back to {}",
+                        "Corrected topic {}: {} was {}, differing from the catalog; set to {}",
                         correction.topic(),
                         correction.key(),
                         correction.oldValue(),
@@ -336,6 +343,56 @@ public final class TopicCatalog {
         });
     }
 
+    /**
+     * Waits until the broker's metadata shows what this run wrote. The controller acknowledges a creation or an
+     * alteration before every broker has applied it; returning only once it is visible means that an app starting
+     * right after (Streams checks its source topics) or a second reconcile sees the result, not the state before.
+     */
+    private static void awaitVisible(Admin admin, Map<String, Map<String, String>> expected) {
+        if (expected.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = expected.keySet().stream()
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                .toList();
+        for (int attempt = 1; attempt <= DESCRIBE_ATTEMPTS; attempt++) {
+            try {
+                Map<ConfigResource, Config> configs =
+                        admin.describeConfigs(resources).all().get();
+                boolean visible = expected.entrySet().stream().allMatch(topic -> {
+                    Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.getKey()));
+                    return config != null
+                            && topic.getValue().entrySet().stream().allMatch(want -> {
+                                ConfigEntry entry = config.get(want.getKey());
+                                return entry != null && want.getValue().equals(entry.value());
+                            });
+                });
+                if (visible) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new TopicCatalogException(
+                            "Cannot describe topics " + expected.keySet() + ": " + e.getCause(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicCatalogException("Interrupted while describing topics " + expected.keySet(), e);
+            }
+            pause();
+        }
+        LOG.warn("Topics {} reconciled, but the broker's metadata does not show it yet", expected.keySet());
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(DESCRIBE_BACKOFF.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicCatalogException("Interrupted while waiting for topic metadata", e);
+        }
+    }
+
     /** Describes topics, waiting briefly for one that another client has just created to become visible. */
     private static Map<String, TopicDescription> describe(Admin admin, List<String> names) {
         for (int attempt = 1; ; attempt++) {
@@ -349,12 +406,7 @@ public final class TopicCatalog {
                 Thread.currentThread().interrupt();
                 throw new TopicCatalogException("Interrupted while describing topics " + names, e);
             }
-            try {
-                Thread.sleep(DESCRIBE_BACKOFF.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TopicCatalogException("Interrupted while describing topics " + names, e);
-            }
+            pause();
         }
     }
 
