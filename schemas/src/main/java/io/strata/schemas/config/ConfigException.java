@@ -54,7 +54,7 @@ public final class ConfigException extends RuntimeException {
      * value left out when the key holds a secret.
      */
     static ConfigException invalid(String key, String kind, String value, String expected) {
-        String shown = StrataConfig.isSecret(key) ? "(value hidden: secret)" : "'" + value + "'";
+        String shown = StrataConfig.mustHide(key, value) ? "(value hidden: secret)" : "'" + value + "'";
         return new ConfigException(key, key + ": invalid " + kind + " " + shown + " (expected " + expected + ")");
     }
 }

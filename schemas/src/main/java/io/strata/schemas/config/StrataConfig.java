@@ -69,6 +69,9 @@ public final class StrataConfig {
     private static final Logger LOG = LoggerFactory.getLogger(StrataConfig.class);
     private static final Pattern SECRET =
             Pattern.compile("password|secret|token|sasl\\.jaas\\.config", Pattern.CASE_INSENSITIVE);
+    // A value can carry a secret under an innocent key: jdbc:postgresql://db/strata?password=...
+    private static final Pattern SECRET_IN_VALUE =
+            Pattern.compile("(password|secret|token)\\s*[=:]", Pattern.CASE_INSENSITIVE);
     private static final String MASK = "****";
     private static final String DURATION_EXAMPLES = "30d, 12h, 10m, 10s or 500ms";
 
@@ -261,7 +264,12 @@ public final class StrataConfig {
     }
 
     private static String shown(String key, String value) {
-        return isSecret(key) ? MASK : value;
+        return mustHide(key, value) ? MASK : value;
+    }
+
+    /** Whether a value must not be printed: its key names a secret, or the value embeds one. */
+    static boolean mustHide(String key, String value) {
+        return isSecret(key) || SECRET_IN_VALUE.matcher(value).find();
     }
 
     private <T> T parse(String key, String kind, String expected, Function<String, T> parser) {

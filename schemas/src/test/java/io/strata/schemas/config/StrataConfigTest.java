@@ -329,6 +329,15 @@ class StrataConfigTest {
     }
 
     @Test
+    void shouldMaskValuesThatEmbedASecret() {
+        StrataConfig config = StrataConfig.of(Map.of("db.url", "jdbc:postgresql://db/strata?user=s&password=hunter2"));
+
+        assertThat(config.toString()).contains("db.url=****").doesNotContain("hunter2");
+        assertThat(config.describe()).doesNotContain("hunter2");
+        assertThatThrownBy(() -> config.getInt("db.url")).hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void shouldNotPrintSecretValueInErrors() {
         StrataConfig config = StrataConfig.of(Map.of("db.password", "hunter2"));
 
