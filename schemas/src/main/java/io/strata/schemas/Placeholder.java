@@ -1,6 +1,0 @@
-package io.strata.schemas;
-
-/** Placeholder until the contract lands. */
-final class Placeholder {
-    private Placeholder() {}
-}
