@@ -183,6 +183,18 @@ public final class StrataConfig {
         });
     }
 
+    /** A required duration that may be zero (a grace period, a delay): {@code 0s}, {@code 10m}, … */
+    public Duration getNonNegativeDuration(String key) {
+        return parse(key, "duration", "a duration of zero or more like 0s, 10m, 2h", text -> {
+            Duration duration = Durations.parse(text);
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("negative: " + text);
+            }
+            duration.toMillis(); // Kafka and Streams count in milliseconds: fail here if it does not fit.
+            return duration;
+        });
+    }
+
     /** A required file-system path. */
     public Path getPath(String key) {
         return parse(key, "path", "a file-system path", text -> {

@@ -79,8 +79,9 @@ public record RetentionPolicy(
         allPositive &= requirePositive(HOURLY_KEY, hourly, errors);
         allPositive &= requirePositive(DAILY_KEY, daily, errors);
         allPositive &= requirePositive(DEADLETTER_KEY, deadLetter, errors);
-        allPositive &= requirePositive(HOURLY_GRACE_KEY, hourlyGrace, errors);
-        allPositive &= requirePositive(DAILY_GRACE_KEY, dailyGrace, errors);
+        // Zero grace is legitimate (emit as soon as a bucket ends); negative is not.
+        allPositive &= requireNotNegative(HOURLY_GRACE_KEY, hourlyGrace, errors);
+        allPositive &= requireNotNegative(DAILY_GRACE_KEY, dailyGrace, errors);
         if (allPositive) {
             // Streams builds an hourly bucket from raw samples until the bucket's end plus grace; a raw sample deleted
             // before then would silently drop out of its rollup, late samples first.
@@ -123,8 +124,8 @@ public record RetentionPolicy(
                 changes(config),
                 config.getDuration(DEADLETTER_KEY),
                 config.getInt(SNAPSHOTS_KEEP_KEY),
-                config.getDuration(HOURLY_GRACE_KEY),
-                config.getDuration(DAILY_GRACE_KEY));
+                config.getNonNegativeDuration(HOURLY_GRACE_KEY),
+                config.getNonNegativeDuration(DAILY_GRACE_KEY));
     }
 
     /** The built-in defaults: raw 30d, hourly 365d, daily 1826d, changes forever, dead letters 30d, 10 snapshots. */
@@ -148,6 +149,17 @@ public record RetentionPolicy(
         if (value.isNegative() || value.isZero()) {
             errors.add(new ConfigException(
                     key, key + ": invalid duration '" + Durations.format(value) + "' (expected " + POSITIVE + ")"));
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean requireNotNegative(String key, Duration value, List<ConfigException> errors) {
+        if (value.isNegative()) {
+            errors.add(new ConfigException(
+                    key,
+                    key + ": invalid duration '" + Durations.format(value)
+                            + "' (expected zero or more, like 0s, 10m)"));
             return false;
         }
         return true;

@@ -76,10 +76,11 @@ class RetentionPolicyTest {
     }
 
     @Test
-    void shouldRejectZeroGrace() {
-        assertThatThrownBy(() -> load("rollup.daily.grace", "0s"))
+    void shouldAcceptZeroGraceButRejectNegativeGrace() {
+        assertThat(load("rollup.daily.grace", "0s").dailyGrace()).isEqualTo(Duration.ZERO);
+        assertThatThrownBy(() -> load("rollup.daily.grace", "-1m"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("rollup.daily.grace: invalid duration '0s'");
+                .hasMessageStartingWith("rollup.daily.grace: invalid duration '-1m'");
     }
 
     @Test
