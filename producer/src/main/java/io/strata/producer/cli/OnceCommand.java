@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.strata.producer.collect.AvroTree;
 import io.strata.producer.config.ProbeConfig;
 import io.strata.producer.run.ProbeCollectors;
-import io.strata.producer.run.SelfTelemetry;
+import io.strata.producer.telemetry.SelfTelemetry;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.NodeInventory;
 import java.time.Clock;

@@ -1,7 +1,10 @@
 package io.strata.producer.cli;
 
 import io.strata.producer.config.ProbeConfig;
+import io.strata.producer.run.ProbeRunner;
+import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,10 +28,18 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         ProbeConfig config = options.load(parent.environment());
-        config.kafkaClientProperties(); // fails early, naming the key, when the broker is not configured
-        spec.commandLine().getErr().println("strata-probe run: not implemented yet");
-        return ProbeCli.EXIT_USAGE;
+        ProbeRunner runner = ProbeRunner.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            runner.close();
+                            stopped.countDown();
+                        },
+                        "strata-probe-shutdown"));
+        stopped.await();
+        return 0;
     }
 }

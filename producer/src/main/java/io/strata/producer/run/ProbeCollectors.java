@@ -5,6 +5,7 @@ import io.strata.producer.collect.InventoryCollector;
 import io.strata.producer.collect.NodeIdentity;
 import io.strata.producer.collect.Samples;
 import io.strata.producer.config.ProbeConfig;
+import io.strata.producer.telemetry.SelfTelemetry;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.NodeInventory;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.strata.producer.run;
+package io.strata.producer.telemetry;
 
 import io.strata.producer.collect.Samples;
 import java.util.concurrent.atomic.AtomicLong;
