@@ -27,7 +27,8 @@ public final class ProbeProducers {
         Duration timeout = config.sendTimeout();
         properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "strata-probe-" + config.nodeName());
         properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // The publisher keeps one record in flight (for order), so waiting for more to batch only adds latency.
+        properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         // delivery.timeout.ms must cover linger.ms + request.timeout.ms.
         properties.putIfAbsent(

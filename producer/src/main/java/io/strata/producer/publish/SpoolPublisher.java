@@ -14,14 +14,13 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the spool to Kafka on its own thread, in index order: sends a window of records, waits for the broker's
- * acknowledgements, acknowledges the delivered prefix to the spool, and on a failure keeps the rest of the window in
- * memory and retries it after a back-off, so nothing newer overtakes it. An outage is logged when it starts and when it
+ * Drains the spool to Kafka on its own thread, in index order: reads a window of records, sends them one at a time
+ * (each waits for the broker's acknowledgement), acknowledges the delivered prefix to the spool, and on a failure keeps
+ * the rest of the window in memory and retries it after a back-off, so nothing newer overtakes it. An outage is logged when it starts and when it
  * ends, not for every retry.
  *
  * <p>Delivery is exactly once in order as long as the probe keeps running; a crash after the broker acknowledged a
@@ -183,41 +182,33 @@ public final class SpoolPublisher implements AutoCloseable {
         }
     }
 
-    /** Sends the window and waits for every outcome; the delivered prefix and the first failure. */
+    /**
+     * Sends the window one record at a time, each waiting for its acknowledgement: the delivered prefix and the first
+     * failure. One record in flight is what keeps the order: with several, a record that expires while the broker is
+     * away can be overtaken by the next one once the broker is back (the producer's idempotence does not cover
+     * batches that were never sent).
+     */
     private Attempt send(List<SpoolEntry> window) throws InterruptedException {
-        List<Future<RecordMetadata>> futures = new ArrayList<>(window.size());
-        Exception failure = null;
         Producer<String, byte[]> current = producer;
+        int delivered = 0;
         for (SpoolEntry entry : window) {
+            if (!running) {
+                return new Attempt(delivered, new IllegalStateException("stopping"));
+            }
             try {
-                futures.add(current.send(new ProducerRecord<>(
+                Future<RecordMetadata> future = current.send(new ProducerRecord<>(
                         entry.record().topic(),
                         entry.record().key(),
-                        entry.record().value())));
-            } catch (RuntimeException e) { // metadata unavailable within max.block.ms, producer closed, ...
-                failure = e;
-                break;
-            }
-        }
-        int delivered = 0;
-        boolean prefix = true;
-        for (Future<RecordMetadata> future : futures) {
-            try {
+                        entry.record().value()));
                 future.get();
-                if (prefix) {
-                    delivered++;
-                }
+                delivered++;
             } catch (ExecutionException e) {
-                if (prefix) {
-                    failure = e.getCause() instanceof Exception cause ? cause : e;
-                    prefix = false;
-                }
+                return new Attempt(delivered, e.getCause() instanceof Exception cause ? cause : e);
+            } catch (RuntimeException e) { // producer closed, serializer or configuration trouble
+                return new Attempt(delivered, e);
             }
         }
-        if (failure instanceof TimeoutException timeout) {
-            failure = timeout; // retriable: the broker was not reachable in time
-        }
-        return new Attempt(delivered, failure);
+        return new Attempt(delivered, null);
     }
 
     private void count(SpoolEntry entry) {

@@ -143,6 +143,7 @@ public final class ProbeRunner implements AutoCloseable {
 
     private void inventoryTick() {
         NodeInventory inventory = collectors.collectInventory();
+        telemetry.inventoryCollected();
         Instant now = clock.instant();
         boolean changed = !inventory.getContentHash().equals(lastInventoryHash);
         boolean heartbeat = lastInventorySentAt != null

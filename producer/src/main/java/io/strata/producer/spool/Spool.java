@@ -310,16 +310,18 @@ public final class Spool implements AutoCloseable {
             position = Math.max(position, oldest.end());
             readHorizon = Math.max(readHorizon, oldest.end());
             dropped = true;
-            LOG.warn(
-                    "Spool over its bound of {} bytes: dropped the oldest segment {} with {} unsent records ({} samples,"
-                            + " indexes {} to {}); {} samples dropped in all",
-                    maxBytes,
-                    oldest.path.getFileName(),
-                    records,
-                    samples,
-                    firstLost,
-                    oldest.end() - 1,
-                    droppedSamples);
+            if (records > 0) {
+                LOG.warn(
+                        "Spool over its bound of {} bytes: dropped the oldest segment {} with {} unsent records ({}"
+                                + " samples, indexes {} to {}); {} samples dropped in all",
+                        maxBytes,
+                        oldest.path.getFileName(),
+                        records,
+                        samples,
+                        firstLost,
+                        oldest.end() - 1,
+                        droppedSamples);
+            }
         }
         if (dropped) {
             writeState();

@@ -18,6 +18,7 @@ public final class SelfTelemetry {
     private final AtomicLong recordsSent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong inventoriesSent = new AtomicLong();
+    private final AtomicLong inventoryCollections = new AtomicLong();
     private final AtomicLong lastCollectionMicros = new AtomicLong(-1);
     private volatile LongSupplier spoolBytes = () -> 0L;
     private volatile LongSupplier spoolRecords = () -> 0L;
@@ -44,6 +45,21 @@ public final class SelfTelemetry {
     /** Counts one failed send attempt. */
     public void sendError() {
         sendErrors.incrementAndGet();
+    }
+
+    /** Counts one inventory collection (sent or not). */
+    public void inventoryCollected() {
+        inventoryCollections.incrementAndGet();
+    }
+
+    /** Inventory collections since start, sent or not. */
+    public long inventoryCollections() {
+        return inventoryCollections.get();
+    }
+
+    /** Records appended to the spool and not yet delivered or dropped. */
+    public long spoolRecords() {
+        return spoolRecords.getAsLong();
     }
 
     /** Records how long the last collection took. */
@@ -89,6 +105,7 @@ public final class SelfTelemetry {
         out.counter(CATEGORY, "batches_sent", "batches", batchesSent.get());
         out.counter(CATEGORY, "records_sent", "records", recordsSent.get());
         out.counter(CATEGORY, "inventories_sent", "records", inventoriesSent.get());
+        out.counter(CATEGORY, "inventory_collections", "collections", inventoryCollections.get());
         out.counter(CATEGORY, "send_errors", "errors", sendErrors.get());
         out.gauge(CATEGORY, "spool_bytes", "bytes", spoolBytes.getAsLong());
         out.gauge(CATEGORY, "spool_records", "records", spoolRecords.getAsLong());
