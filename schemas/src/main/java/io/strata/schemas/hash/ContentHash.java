@@ -28,7 +28,7 @@ import org.apache.avro.generic.IndexedRecord;
 public final class ContentHash {
 
     /** Fields whose values move on every collection; they are not part of the state's identity. */
-    static final Set<String> VOLATILE_FIELDS = Set.of(
+    private static final Set<String> VOLATILE_FIELDS = Set.of(
             "collectedAt",
             "contentHash",
             "uptimeSeconds",
@@ -52,6 +52,14 @@ public final class ContentHash {
             "indexSizeBytes");
 
     private ContentHash() {}
+
+    /**
+     * Whether a field of that name moves on every collection without being a change of state (collection time,
+     * uptime, replication positions and lags, table and index sizes): such fields are neither hashed nor diffed.
+     */
+    public static boolean isVolatile(String fieldName) {
+        return VOLATILE_FIELDS.contains(fieldName);
+    }
 
     /** The lower-case hex SHA-256 of the record's non-volatile content. */
     public static String of(IndexedRecord record) {
