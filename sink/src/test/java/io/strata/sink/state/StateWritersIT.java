@@ -25,6 +25,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** The state writers against a real PostgreSQL: each test gets a fresh database with the fixture fleet applied. */
 @WithEmbeddedPostgres
@@ -37,7 +38,9 @@ class StateWritersIT {
     private final NodeInventoryWriter inventories = new NodeInventoryWriter();
     private final PostgresStateWriter states = new PostgresStateWriter();
     private final ChangeLogWriter changes = new ChangeLogWriter();
-    private Jdbi jdbi;
+    // Writes go through a login holding only strata_writer, reads through one holding only strata_reader.
+    private Jdbi writer;
+    private Jdbi reader;
 
     @BeforeAll
     static void template(EmbeddedPostgres shared) {
@@ -45,6 +48,20 @@ class StateWritersIT {
         // Migrated once; each test copies it (CREATE DATABASE ... TEMPLATE), far quicker than migrating again.
         postgres.createDatabase("it_state_template");
         Migrations.migrate(postgres.dataSource("it_state_template"));
+        Jdbi admin = Jdbis.create(postgres.dataSource("it_state_template"));
+        for (String role : List.of("strata_writer", "strata_reader")) {
+            String login = "it_state_" + role.substring("strata_".length());
+            admin.useHandle(h -> h.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + login
+                    + "') THEN CREATE ROLE " + login + " LOGIN; END IF; END $$"));
+            admin.useHandle(h -> h.execute("GRANT " + role + " TO " + login));
+        }
+    }
+
+    private static Jdbi login(String database, String user) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(postgres.jdbcUrl(database));
+        ds.setUser(user);
+        return Jdbis.create(ds);
     }
 
     @BeforeEach
@@ -54,8 +71,9 @@ class StateWritersIT {
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name + " TEMPLATE it_state_template");
         }
-        jdbi = Jdbis.create(postgres.dataSource(name));
-        jdbi.useTransaction(h -> {
+        writer = login(name, "it_state_writer");
+        reader = login(name, "it_state_reader");
+        writer.useTransaction(h -> {
             assertThat(inventories.apply(h, Fleet.primary(T0)).outcome()).isEqualTo(ApplyResult.Outcome.APPLIED);
             assertThat(inventories.apply(h, Fleet.replica(T0)).outcome()).isEqualTo(ApplyResult.Outcome.APPLIED);
             states.apply(h, Fleet.primaryState(T0).build());
@@ -141,9 +159,9 @@ class StateWritersIT {
     @Test
     void shouldAnswerPerformanceMetricsAndTheSummaryFromRollups() {
         Instant now = Instant.now();
-        jdbi.useTransaction(h -> {
+        writer.useTransaction(h -> {
             PartitionMaintenance maintenance =
-                    new PartitionMaintenance(jdbi, RetentionPolicy.defaults(), Clock.systemUTC());
+                    new PartitionMaintenance(writer, RetentionPolicy.defaults(), Clock.systemUTC());
             maintenance.ensurePartitionsFor(h, PartitionedTable.METRIC_SAMPLES, now.minusSeconds(60), now);
             long node = Nodes.findId(h, Fleet.PRIMARY_KEY).orElseThrow();
             long series = h.createQuery("INSERT INTO metric_series (node_id, metric_category, metric_name, "
@@ -193,7 +211,7 @@ class StateWritersIT {
                 .containsEntry("max_value", 40.0)
                 .containsEntry("metric_unit", "percent")
                 .containsEntry("sample_count", 10L);
-        List<String> planLines = jdbi.withHandle(h -> h.createQuery("EXPLAIN SELECT * FROM v_performance_summary")
+        List<String> planLines = reader.withHandle(h -> h.createQuery("EXPLAIN SELECT * FROM v_performance_summary")
                 .mapTo(String.class)
                 .list());
         String plan = String.join("\n", planLines);
@@ -211,7 +229,7 @@ class StateWritersIT {
                         t1,
                         List.of(Fleet.service("postgresql", "database", 5432, "running")))
                 .build();
-        ApplyResult result = jdbi.inTransaction(h -> inventories.apply(h, withoutExporter));
+        ApplyResult result = writer.inTransaction(h -> inventories.apply(h, withoutExporter));
         assertThat(result.outcome()).isEqualTo(ApplyResult.Outcome.APPLIED);
         assertThat(result.deactivated()).isEqualTo(1);
         Map<String, Object> row = query("SELECT s.status, s.process_id, s.updated_at > s.created_at AS touched "
@@ -236,7 +254,7 @@ class StateWritersIT {
                         List.of(Fleet.service("postgresql", "database", 5432, "running")))
                 .setSoftware(List.of(Fleet.software("postgresql", "18.2")))
                 .build();
-        jdbi.useTransaction(h -> inventories.apply(h, upgraded));
+        writer.useTransaction(h -> inventories.apply(h, upgraded));
         List<Map<String, Object>> rows = query("SELECT software_name, software_version, is_active FROM "
                 + "software_versions sw JOIN system_nodes n ON n.id = sw.node_id WHERE n.node_name = 'pg-primary' "
                 + "ORDER BY software_name, software_version");
@@ -247,7 +265,7 @@ class StateWritersIT {
 
     @Test
     void shouldKeepTheOldValueOfAChangedSettingAsInactiveHistory() {
-        jdbi.useTransaction(h -> states.apply(
+        writer.useTransaction(h -> states.apply(
                 h,
                 Fleet.primaryState(T0.plusSeconds(60))
                         .setSettings(List.of(
@@ -272,7 +290,7 @@ class StateWritersIT {
 
     @Test
     void shouldSkipAStaleInventoryAndRecogniseAnUnchangedOne() {
-        jdbi.useTransaction(h -> {
+        writer.useTransaction(h -> {
             assertThat(inventories.apply(h, Fleet.primary(T0.minusSeconds(60))).outcome())
                     .isEqualTo(ApplyResult.Outcome.STALE);
             NodeInventory same = Fleet.primary(T0);
@@ -291,7 +309,7 @@ class StateWritersIT {
         inventory.setContentHash("changed");
         inventory.setInterfaces(List.of(inventory.getInterfaces().get(0)));
         inventory.getDocumentationFiles().get(0).setFileHash(Fleet.HASH_B.toUpperCase());
-        jdbi.useTransaction(h -> inventories.apply(h, inventory));
+        writer.useTransaction(h -> inventories.apply(h, inventory));
         assertThat(query("SELECT interface_name || ':' || is_active AS s FROM network_interfaces i "
                         + "JOIN system_nodes n ON n.id = i.node_id WHERE n.node_name = 'pg-primary' "
                         + "ORDER BY interface_name"))
@@ -311,16 +329,16 @@ class StateWritersIT {
         inventory.getNode().setOsBuild(awkward);
         inventory.getNode().setMetadata(Map.of(awkward, awkward));
         inventory.setServices(List.of(Fleet.service(awkward, "agent", null, "running")));
-        jdbi.useTransaction(h -> inventories.apply(h, inventory));
+        writer.useTransaction(h -> inventories.apply(h, inventory));
         assertThat(scalar("SELECT os_build FROM system_nodes WHERE node_name = 'pg-primary'"))
                 .isEqualTo(awkward);
-        String key = jdbi.withHandle(h -> h.createQuery(
+        String key = reader.withHandle(h -> h.createQuery(
                         "SELECT metadata ->> CAST(:k AS text) FROM system_nodes WHERE node_name = 'pg-primary'")
                 .bind("k", awkward)
                 .mapTo(String.class)
                 .one());
         assertThat(key).isEqualTo(awkward);
-        long services = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM services WHERE service_name = :n")
+        long services = reader.withHandle(h -> h.createQuery("SELECT count(*) FROM services WHERE service_name = :n")
                 .bind("n", awkward)
                 .mapTo(Long.class)
                 .one());
@@ -337,7 +355,7 @@ class StateWritersIT {
         inventory.getInterfaces().get(0).setMacAddress("zz");
         NodeService weird = Fleet.service("postgresql", "database", 70_000, "zombie");
         inventory.setServices(List.of(weird));
-        jdbi.useTransaction(h -> inventories.apply(h, inventory));
+        writer.useTransaction(h -> inventories.apply(h, inventory));
         Map<String, Object> node = query("SELECT status, cpu_cores_total, metadata->>'reported_status' AS reported "
                         + "FROM system_nodes WHERE node_name = 'pg-primary'")
                 .get(0);
@@ -355,7 +373,7 @@ class StateWritersIT {
 
     @Test
     void shouldAppendAChangeOnceAndKeepNonJsonValuesVerbatim() {
-        jdbi.useTransaction(h -> {
+        writer.useTransaction(h -> {
             assertThat(changes.append(h, Fleet.change("ev-1", Fleet.PRIMARY_KEY).build()))
                     .isTrue();
             assertThat(changes.append(h, Fleet.change("ev-1", Fleet.PRIMARY_KEY).build()))
@@ -384,7 +402,7 @@ class StateWritersIT {
 
     @Test
     void shouldRejectStateOfAnUnknownNode() {
-        assertThatThrownBy(() -> jdbi.useTransaction(h -> states.apply(
+        assertThatThrownBy(() -> writer.useTransaction(h -> states.apply(
                         h, Fleet.primaryState(T0).setNodeId("node-nobody-knows").build())))
                 .isInstanceOf(UnknownNodeException.class)
                 .extracting(e -> ((UnknownNodeException) e).nodeKey())
@@ -393,7 +411,7 @@ class StateWritersIT {
 
     @Test
     void shouldRegisterANodeOnceAndHandOverANameToTheNodeThatReportsIt() {
-        jdbi.useTransaction(h -> {
+        writer.useTransaction(h -> {
             long first = Nodes.ensure(h, "node-new", "new-node");
             assertThat(Nodes.ensure(h, "node-new", "ignored")).isEqualTo(first);
             // A different node now reports the name pg-replica: the old holder is renamed, nothing fails.
@@ -408,11 +426,11 @@ class StateWritersIT {
     }
 
     private List<Map<String, Object>> query(String sql) {
-        return jdbi.withHandle(h -> h.createQuery(sql).mapToMap().list());
+        return reader.withHandle(h -> h.createQuery(sql).mapToMap().list());
     }
 
     private Object scalar(String sql) {
-        return jdbi.withHandle((Handle h) ->
+        return reader.withHandle((Handle h) ->
                 h.createQuery(sql).mapToMap().one().values().iterator().next());
     }
 }
