@@ -14,6 +14,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,6 +155,35 @@ class PartitionMaintenanceIT {
         new PartitionMaintenance(writer, POLICY, Clock.systemUTC()).run();
         assertThat(strings("SELECT snapshot_name FROM system_state_snapshots ORDER BY snapshot_name"))
                 .containsExactly("auto-2", "auto-3", "verified-0");
+    }
+
+    @Test
+    void shouldLetTwoSinksEnsureTheSamePartitionAtOnce() throws Exception {
+        Instant day = Instant.parse("2031-05-05T12:00:00Z");
+        try (Handle first = writer.open();
+                Handle second = writer.open()) {
+            first.begin();
+            assertThat(first.createQuery("SELECT strata_ensure_partition('metric_samples', :t)")
+                            .bind("t", day)
+                            .mapTo(String.class)
+                            .one())
+                    .isEqualTo("metric_samples_p20310505");
+            second.begin();
+            CompletableFuture<java.util.Optional<String>> waiting = CompletableFuture.supplyAsync(
+                    () -> second.createQuery("SELECT strata_ensure_partition('metric_samples', :t)")
+                            .bind("t", day)
+                            .mapTo(String.class)
+                            .findOne());
+            // The second waits on the first's lock until the first commits, then finds the partition made.
+            Thread.sleep(300);
+            assertThat(waiting).isNotDone();
+            first.commit();
+            assertThat(waiting.get(30, TimeUnit.SECONDS)).isEmpty();
+            second.commit();
+        }
+        assertThat(partitions(PartitionedTable.METRIC_SAMPLES))
+                .extracting(PartitionMaintenance.PartitionInfo::name)
+                .containsOnlyOnce("metric_samples_p20310505");
     }
 
     @Test
