@@ -37,6 +37,7 @@ import java.util.TreeSet;
  * @param metricsTopic the topic of {@code MetricBatch}es
  * @param inventoryTopic the topic of {@code NodeInventory}s
  * @param pgstateTopic the topic of {@code PostgresState}s
+ * @param httpHost the address the health and metrics endpoint binds
  * @param httpPort the port of the health and metrics endpoint: 0 any, -1 off
  * @param postgres the PostgreSQL instances to watch
  * @param source the configuration this was read from (for the Kafka client properties)
@@ -59,6 +60,7 @@ public record ProbeConfig(
         String metricsTopic,
         String inventoryTopic,
         String pgstateTopic,
+        String httpHost,
         int httpPort,
         List<PostgresTarget> postgres,
         StrataConfig source) {
@@ -88,6 +90,7 @@ public record ProbeConfig(
         Objects.requireNonNull(metricsTopic, "metricsTopic");
         Objects.requireNonNull(inventoryTopic, "inventoryTopic");
         Objects.requireNonNull(pgstateTopic, "pgstateTopic");
+        Objects.requireNonNull(httpHost, "httpHost");
         postgres = List.copyOf(postgres);
         Objects.requireNonNull(source, "source");
     }
@@ -156,6 +159,7 @@ public record ProbeConfig(
                 config.getString("probe.topics.metrics"),
                 config.getString("probe.topics.inventory"),
                 config.getString("probe.topics.pgstate"),
+                config.getString("probe.http.host"),
                 httpPort,
                 postgresTargets(config),
                 config);

@@ -6,9 +6,12 @@ import io.strata.producer.publish.SequenceStore;
 import io.strata.producer.publish.SpoolPublisher;
 import io.strata.producer.spool.Spool;
 import io.strata.producer.spool.SpoolRecord;
+import io.strata.producer.telemetry.ProbeMeters;
 import io.strata.producer.telemetry.SelfTelemetry;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.NodeInventory;
+import io.strata.schemas.ops.Health;
+import io.strata.schemas.ops.OpsServer;
 import io.strata.schemas.serde.AvroSerdes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +19,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,7 @@ public final class ProbeRunner implements AutoCloseable {
     private final SequenceStore sequence;
     private final SpoolPublisher publisher;
     private final ScheduledExecutorService scheduler;
+    private final OpsServer ops;
     private String lastInventoryHash;
     private Instant lastInventorySentAt;
 
@@ -68,6 +74,9 @@ public final class ProbeRunner implements AutoCloseable {
                 config.interval().compareTo(Duration.ofSeconds(1)) < 0 ? config.interval() : Duration.ofSeconds(1);
         this.publisher = new SpoolPublisher(
                 spool, producers, telemetry, config.metricsTopic(), config.inventoryTopic(), backoff);
+        this.ops = config.httpPort() < 0
+                ? null
+                : OpsServer.start(config.httpHost(), config.httpPort(), ProbeMeters.registry(telemetry), this::health);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "strata-probe-collector");
             thread.setDaemon(true);
@@ -100,6 +109,22 @@ public final class ProbeRunner implements AutoCloseable {
     /** The probe's own figures. */
     public SelfTelemetry telemetry() {
         return telemetry;
+    }
+
+    /** The port of the health and metrics endpoint, if it is on. */
+    public java.util.OptionalInt httpPort() {
+        return ops == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ops.port());
+    }
+
+    /** Up while sends succeed; the details say what is spooled and dropped. */
+    Health health() {
+        Map<String, String> details = new TreeMap<>();
+        details.put("nodeId", nodeId());
+        details.put("kafka", publisher.healthy() ? "connected" : "failing");
+        details.put("spoolRecords", Long.toString(telemetry.spoolRecords()));
+        details.put("droppedSamples", Long.toString(telemetry.droppedSamples()));
+        details.put("batchesSent", Long.toString(telemetry.batchesSent()));
+        return publisher.healthy() ? Health.up(details) : Health.down(details);
     }
 
     /** Whether the publisher's last send succeeded. */
@@ -190,6 +215,9 @@ public final class ProbeRunner implements AutoCloseable {
                 : Duration.ofSeconds(10);
         publisher.close(drain);
         spool.close();
+        if (ops != null) {
+            ops.close();
+        }
         LOG.info(
                 "strata-probe stopped: {} batches sent, {} records left in the spool, {} samples dropped in all",
                 telemetry.batchesSent(),

@@ -57,6 +57,26 @@ public final class SelfTelemetry {
         return inventoryCollections.get();
     }
 
+    /** Records of any kind acknowledged since start. */
+    public long recordsSent() {
+        return recordsSent.get();
+    }
+
+    /** Bytes of the spool on disk. */
+    public long spoolBytes() {
+        return spoolBytes.getAsLong();
+    }
+
+    /** Records the spool bound dropped since the spool was created. */
+    public long droppedRecords() {
+        return droppedRecords.getAsLong();
+    }
+
+    /** How long the last collection took, in milliseconds (0 before the first). */
+    public double lastCollectionMillis() {
+        return Math.max(0, lastCollectionMicros.get()) / 1000.0;
+    }
+
     /** Records appended to the spool and not yet delivered or dropped. */
     public long spoolRecords() {
         return spoolRecords.getAsLong();

@@ -9,6 +9,10 @@ import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.MetricSample;
 import io.strata.schemas.avro.NodeInventory;
 import io.strata.schemas.serde.AvroSerdes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,9 +35,10 @@ class ProbeRunnerIT {
         String inventoryTopic = "it.probe-runner.inventory." + run;
         kafka.createTopic(metricsTopic, 1);
         kafka.createTopic(inventoryTopic, 1);
+        // The health endpoint on an ephemeral port of the loopback interface.
         ProbeConfig config = ProbeConfig.load(
                 null,
-                Map.of(),
+                Map.of("STRATA_PROBE_HTTP_HOST", "127.0.0.1"),
                 Map.of(
                         "kafka.bootstrap.servers",
                         kafka.bootstrapServers(),
@@ -54,7 +59,7 @@ class ProbeRunnerIT {
                         "probe.send.timeout",
                         "10s",
                         "probe.http.port",
-                        "-1"));
+                        "0"));
 
         ProbeRunner runner = ProbeRunner.start(config, Clock.systemUTC());
         try {
@@ -66,6 +71,19 @@ class ProbeRunnerIT {
                     "three inventory collections",
                     Duration.ofSeconds(60),
                     () -> runner.telemetry().inventoryCollections() >= 3);
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + runner.httpPort().orElseThrow();
+            HttpResponse<String> health = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("connected");
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body())
+                    .contains("strata_probe_batches_sent_total")
+                    .contains("strata_probe_dropped_samples_total")
+                    .contains("strata_probe_spool_bytes");
         } finally {
             runner.close();
         }

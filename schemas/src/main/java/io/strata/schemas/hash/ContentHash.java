@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.IndexedRecord;
@@ -51,6 +52,13 @@ public final class ContentHash {
             "tableSizeBytes",
             "indexSizeBytes");
 
+    /** Resolves union branches; it must know timestamp-millis, or a non-null nullable Instant fails to resolve. */
+    private static final GenericData DATA = new GenericData();
+
+    static {
+        DATA.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+    }
+
     private ContentHash() {}
 
     /**
@@ -82,7 +90,7 @@ public final class ContentHash {
                 }
             }
             case UNION -> {
-                int branch = GenericData.get().resolveUnion(schema, value);
+                int branch = DATA.resolveUnion(schema, value);
                 putLong(digest, branch);
                 update(digest, schema.getTypes().get(branch), value);
             }

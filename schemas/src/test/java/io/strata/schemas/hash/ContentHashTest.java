@@ -61,4 +61,14 @@ class ContentHashTest {
 
         assertThat(ContentHash.of(first)).isEqualTo(ContentHash.of(second)).isNotEqualTo(ContentHash.of(inventory));
     }
+
+    @Test
+    void shouldHashNullableTimestampsThatAreSet() {
+        NodeInventory started = NodeInventory.newBuilder(inventory).build();
+        started.getServices().get(0).setStartedAt(Instant.parse("2026-01-01T00:00:00Z"));
+        NodeInventory restarted = NodeInventory.newBuilder(inventory).build();
+        restarted.getServices().get(0).setStartedAt(Instant.parse("2026-01-02T00:00:00Z"));
+
+        assertThat(ContentHash.of(started)).isNotEqualTo(ContentHash.of(restarted));
+    }
 }
