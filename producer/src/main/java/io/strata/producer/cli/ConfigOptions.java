@@ -2,28 +2,17 @@ package io.strata.producer.cli;
 
 import io.strata.producer.config.ProbeConfig;
 import io.strata.schemas.config.ConfigException;
-import io.strata.schemas.config.StrataConfig;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads the configuration shares; flags win over file and environment. */
 final class ConfigOptions {
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "Configuration file (.properties or .yaml); environment STRATA_* and flags win over it.")
-    Path configFile;
-
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (kafka.bootstrap.servers).")
-    String bootstrapServers;
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(
             names = "--node-name",
@@ -53,17 +42,9 @@ final class ConfigOptions {
                     + "Credentials: probe.postgres.NAME.user / .password-file or STRATA_PROBE_POSTGRES_NAME_PASSWORD.")
     List<String> postgres = new ArrayList<>();
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description =
-                    "Any configuration key, e.g. -D kafka.security.protocol=SASL_SSL (kafka.* passes to the client).")
-    Map<String, String> properties = new LinkedHashMap<>();
-
     /** The command-line overrides: -D values first, the dedicated flags win over them. */
     Map<String, String> overrides() {
-        Map<String, String> result = new LinkedHashMap<>(properties);
-        put(result, StrataConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        Map<String, String> result = connection.overrides();
         put(result, "probe.node-name", nodeName);
         put(result, "probe.node-role", nodeRole);
         put(result, "probe.interval", interval);
@@ -92,10 +73,10 @@ final class ConfigOptions {
 
     /** Reads and validates the configuration. */
     ProbeConfig load(Map<String, String> environment) {
-        return ProbeConfig.load(configFile, environment, overrides());
+        return ProbeConfig.load(connection.configFile, environment, overrides());
     }
 
-    private static void put(Map<String, String> map, String key, String value) {
+    static void put(Map<String, String> map, String key, String value) {
         if (value != null) {
             map.put(key, value);
         }

@@ -42,6 +42,27 @@ public final class ProbeProducers {
         return properties;
     }
 
+    /**
+     * The properties for bulk sending (the load generator): as {@link #properties} but batching (linger 20 ms,
+     * 512 KiB batches) and a generous delivery timeout, since many records are in flight at once.
+     */
+    public static Map<String, Object> bulkProperties(ProbeConfig config) {
+        Map<String, Object> properties = new HashMap<>(config.kafkaClientProperties());
+        properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        properties.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+        properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
+        properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "strata-loadgen");
+        properties.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        properties.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        return properties;
+    }
+
     /** A new producer for {@code config}. */
     public static Producer<String, byte[]> create(ProbeConfig config) {
         return new KafkaProducer<>(properties(config), new StringSerializer(), new ByteArraySerializer());

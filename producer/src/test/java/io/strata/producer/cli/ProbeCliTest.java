@@ -76,9 +76,46 @@ class ProbeCliTest {
     }
 
     @Test
-    void shouldSayLoadgenIsNotImplementedYet() {
+    void shouldRequireNodesAndMetricsForLoadgen() {
         assertThat(run("loadgen", "--nodes", "3")).isEqualTo(ProbeCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("not implemented yet");
+        assertThat(err.toString()).contains("--metrics");
+    }
+
+    @Test
+    void shouldRejectABadLoadgenTime() {
+        int code = run(
+                "loadgen",
+                "--nodes",
+                "1",
+                "--metrics",
+                "1",
+                "--from",
+                "yesterday",
+                "--to",
+                "now",
+                "--bootstrap-servers",
+                "localhost:1");
+
+        assertThat(code).isEqualTo(ProbeCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--from").contains("'yesterday'");
+    }
+
+    @Test
+    void shouldRequireAnEndForLoadgenAtMaxRate() {
+        int code = run("loadgen", "--nodes", "1", "--metrics", "1", "--from", "now-1h", "--bootstrap-servers", "x:1");
+
+        assertThat(code).isEqualTo(ProbeCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--to");
+    }
+
+    @Test
+    void shouldParseLoadgenTimes() {
+        java.time.Clock clock =
+                java.time.Clock.fixed(java.time.Instant.parse("2026-11-22T12:00:00Z"), java.time.ZoneOffset.UTC);
+
+        assertThat(LoadgenCommand.time("--from", "now-1h", clock)).isEqualTo("2026-11-22T11:00:00Z");
+        assertThat(LoadgenCommand.time("--from", "now", clock)).isEqualTo("2026-11-22T12:00:00Z");
+        assertThat(LoadgenCommand.time("--from", "2026-01-01T00:00:00Z", clock)).isEqualTo("2026-01-01T00:00:00Z");
     }
 
     @Test
