@@ -9,8 +9,10 @@ import io.strata.producer.run.ProbeCollectors;
 import io.strata.producer.telemetry.SelfTelemetry;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.NodeInventory;
+import io.strata.schemas.avro.PostgresState;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,14 +51,20 @@ final class OnceCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One round as a JSON-ready tree: {@code {"metrics": MetricBatch, "inventory": NodeInventory}}. */
+    /**
+     * One round as a JSON-ready tree: {@code {"metrics": MetricBatch, "inventory": NodeInventory, "postgres":
+     * [PostgresState...]}}.
+     */
     static Map<String, Object> collect(ProbeConfig config) {
-        ProbeCollectors collectors = new ProbeCollectors(config, Clock.systemUTC(), new SelfTelemetry(), null);
-        MetricBatch batch = collectors.collectMetrics(0, null);
-        NodeInventory inventory = collectors.collectInventory();
-        Map<String, Object> round = new LinkedHashMap<>();
-        round.put("metrics", AvroTree.of(batch));
-        round.put("inventory", AvroTree.of(inventory));
-        return round;
+        try (ProbeCollectors collectors = new ProbeCollectors(config, Clock.systemUTC(), new SelfTelemetry(), null)) {
+            MetricBatch batch = collectors.collectMetrics(0, null);
+            List<PostgresState> states = collectors.collectPostgresStates();
+            NodeInventory inventory = collectors.collectInventory();
+            Map<String, Object> round = new LinkedHashMap<>();
+            round.put("metrics", AvroTree.of(batch));
+            round.put("inventory", AvroTree.of(inventory));
+            round.put("postgres", AvroTree.of(states));
+            return round;
+        }
     }
 }

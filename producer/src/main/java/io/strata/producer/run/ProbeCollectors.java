@@ -5,13 +5,17 @@ import io.strata.producer.collect.InventoryCollector;
 import io.strata.producer.collect.NodeIdentity;
 import io.strata.producer.collect.Samples;
 import io.strata.producer.config.ProbeConfig;
+import io.strata.producer.postgres.PostgresCollector;
 import io.strata.producer.telemetry.SelfTelemetry;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.NodeInventory;
+import io.strata.schemas.avro.NodeSoftware;
+import io.strata.schemas.avro.PostgresState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import oshi.SystemInfo;
 import oshi.software.os.OSProcess;
@@ -22,7 +26,7 @@ import oshi.software.os.OperatingSystem;
  * {@link MetricBatch} (host metrics plus the probe's own {@code strata.probe} samples), and the inventory one
  * {@link NodeInventory}. Not thread-safe: one collecting thread.
  */
-public final class ProbeCollectors {
+public final class ProbeCollectors implements AutoCloseable {
 
     private final ProbeConfig config;
     private final Clock clock;
@@ -31,6 +35,7 @@ public final class ProbeCollectors {
     private final String nodeId;
     private final HostMetricsCollector host;
     private final InventoryCollector inventory;
+    private final List<PostgresCollector> postgres;
 
     /**
      * Collectors for the node {@code config} describes.
@@ -48,6 +53,7 @@ public final class ProbeCollectors {
         this.host = new HostMetricsCollector(systemInfo, config.filesystemExcludeTypes());
         this.inventory = new InventoryCollector(
                 systemInfo, nodeId, config.nodeName(), config.nodeRole(), config.watchFiles(), clock);
+        this.postgres = config.postgres().stream().map(PostgresCollector::new).toList();
     }
 
     /** The node id: the Kafka key of everything this node sends. */
@@ -66,6 +72,9 @@ public final class ProbeCollectors {
         long started = System.nanoTime();
         Samples samples = new Samples(now);
         host.collect(samples);
+        for (PostgresCollector instance : postgres) {
+            instance.collectMetrics(samples);
+        }
         telemetry.collectionTook(System.nanoTime() - started);
         telemetry.addTo(samples);
         OSProcess self = os.getCurrentProcess();
@@ -76,8 +85,28 @@ public final class ProbeCollectors {
         return new MetricBatch(nodeId, config.nodeName(), now, sequence, intervalMs, new ArrayList<>(samples.toList()));
     }
 
-    /** The inventory now. */
+    /** The inventory now, with the server versions of the watched PostgreSQL instances as software. */
     public NodeInventory collectInventory() {
-        return inventory.collect();
+        List<NodeSoftware> servers = new ArrayList<>();
+        for (PostgresCollector instance : postgres) {
+            instance.software().ifPresent(servers::add);
+        }
+        return inventory.collect(servers);
+    }
+
+    /** The state of every watched PostgreSQL instance that answers. */
+    public List<PostgresState> collectPostgresStates() {
+        Instant now = clock.instant();
+        List<PostgresState> states = new ArrayList<>();
+        for (PostgresCollector instance : postgres) {
+            instance.collectState(nodeId, now).ifPresent(states::add);
+        }
+        return states;
+    }
+
+    /** Closes the database connections. */
+    @Override
+    public void close() {
+        postgres.forEach(PostgresCollector::close);
     }
 }

@@ -10,6 +10,7 @@ import io.strata.producer.telemetry.ProbeMeters;
 import io.strata.producer.telemetry.SelfTelemetry;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.NodeInventory;
+import io.strata.schemas.avro.PostgresState;
 import io.strata.schemas.ops.Health;
 import io.strata.schemas.ops.OpsServer;
 import io.strata.schemas.serde.AvroSerdes;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -52,6 +54,8 @@ public final class ProbeRunner implements AutoCloseable {
     private final OpsServer ops;
     private String lastInventoryHash;
     private Instant lastInventorySentAt;
+    private final Map<String, String> lastStateHash = new HashMap<>();
+    private final Map<String, Instant> lastStateSentAt = new HashMap<>();
 
     private ProbeRunner(ProbeConfig config, Clock clock, Supplier<Producer<String, byte[]>> producers) {
         this.config = config;
@@ -167,6 +171,10 @@ public final class ProbeRunner implements AutoCloseable {
     }
 
     private void inventoryTick() {
+        // States first: the inventory lists the server versions they found.
+        for (PostgresState state : collectors.collectPostgresStates()) {
+            stateTick(state);
+        }
         NodeInventory inventory = collectors.collectInventory();
         telemetry.inventoryCollected();
         Instant now = clock.instant();
@@ -187,6 +195,35 @@ public final class ProbeRunner implements AutoCloseable {
                 inventory.getContentHash());
         lastInventoryHash = inventory.getContentHash();
         lastInventorySentAt = now;
+    }
+
+    private void stateTick(PostgresState state) {
+        Instant now = clock.instant();
+        String instance = state.getInstance();
+        boolean changed = !state.getContentHash().equals(lastStateHash.get(instance));
+        Instant sentAt = lastStateSentAt.get(instance);
+        boolean heartbeat = sentAt != null && Duration.between(sentAt, now).compareTo(config.inventoryHeartbeat()) >= 0;
+        if (!changed && !heartbeat) {
+            return;
+        }
+        // Keyed by node and instance, so that compaction keeps one state per instance.
+        spool.append(new SpoolRecord(
+                config.pgstateTopic(),
+                stateKey(state.getNodeId(), instance),
+                AvroSerdes.postgresState().serialize(state),
+                0));
+        LOG.info(
+                "PostgreSQL state of {} {} (hash {})",
+                instance,
+                !lastStateHash.containsKey(instance) ? "collected" : changed ? "changed" : "unchanged, heartbeat",
+                state.getContentHash());
+        lastStateHash.put(instance, state.getContentHash());
+        lastStateSentAt.put(instance, now);
+    }
+
+    /** The Kafka key of a {@code PostgresState}: {@code <node id>|<host:port>}. */
+    public static String stateKey(String nodeId, String instance) {
+        return nodeId + "|" + instance;
     }
 
     private static void guarded(String task, Runnable body) {
@@ -215,6 +252,7 @@ public final class ProbeRunner implements AutoCloseable {
                 : Duration.ofSeconds(10);
         publisher.close(drain);
         spool.close();
+        collectors.close();
         if (ops != null) {
             ops.close();
         }
