@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -235,12 +235,18 @@ public final class HostMetricsCollector {
                 byState.put(state, 0);
             }
         }
-        List<IPConnection> connections = ip.getConnections();
-        for (IPConnection connection : connections) {
-            if (connection.getType().startsWith("tcp")) {
-                byState.merge(connection.getState(), 1, Integer::sum);
+        Optional<Map<TcpState, Integer>> fromProc = TcpStateCounts.read();
+        if (fromProc.isPresent()) {
+            fromProc.get().forEach((state, count) -> byState.merge(state, count, Integer::sum));
+        } else {
+            for (IPConnection connection : ip.getConnections()) {
+                if (connection.getType().startsWith("tcp")) {
+                    byState.merge(connection.getState(), 1, Integer::sum);
+                }
             }
         }
+        byState.remove(TcpState.UNKNOWN);
+        byState.remove(TcpState.NONE);
         byState.forEach((state, count) -> out.gauge(
                 "tcp",
                 "connections",
