@@ -41,22 +41,32 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>loadgen samples/s into an embedded broker.
  * </ol>
  *
- * <p>Run: {@code ./mvnw -o -q -pl producer -am package -DskipTests && ./mvnw -o -q -pl producer exec:java
- * -Dexec.mainClass=io.strata.producer.bench.ProbeBenchmark -Dexec.classpathScope=test}. Arguments (optional): the
+ * <p>Run from the repository root (the classes of this worktree first, so that the reactor's schemas win over an
+ * installed one):
+ *
+ * <pre>
+ * ./mvnw -o -q -pl producer -am package -DskipTests
+ * ./mvnw -o -q -pl producer dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp producer/target/test-classes:producer/target/classes:schemas/target/classes:embedded/target/classes:$(cat
+ *     producer/target/cp.txt) io.strata.producer.bench.ProbeBenchmark 180 producer/target/strata-probe.jar
+ * </pre>
+ *
+ * <p>Arguments (optional): the
  * observation time in seconds (default 90) and the path of {@code strata-probe.jar} (default target/strata-probe.jar).
  */
 public final class ProbeBenchmark {
 
     /** The JVM flags the README recommends for a small footprint. */
     static final List<String> LEAN_FLAGS = List.of(
-            "-Xmx48m",
+            "-Xms8m",
+            "-Xmx32m",
             "-Xss512k",
             "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=64m",
             "-XX:ReservedCodeCacheSize=32m",
             "-XX:TieredStopAtLevel=1",
             "-XX:CICompilerCount=1",
-            "-Xshare:auto");
+            "-XX:-UsePerfData");
 
     private ProbeBenchmark() {}
 
