@@ -13,6 +13,10 @@ import io.strata.schemas.simulate.SeriesSpec;
 import io.strata.schemas.simulate.SimulatedFleet;
 import io.strata.schemas.topic.TopicCatalog;
 import io.strata.streams.rollup.Sketches;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +116,20 @@ class RollupIT {
             assertRollups(hourly, hourlyExpected, 60);
             assertRollups(daily, dailyExpected, 1440);
             assertThat(app.stopped()).isNotDone();
+            assertThat(get(app, "/health")).contains("RUNNING");
+            assertThat(get(app, "/metrics")).contains("kafka_stream");
         }
+    }
+
+    private static String get(StreamsApp app, String path) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + app.httpPort().orElseThrow() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+        return response.body();
     }
 
     private static void produceHistory(SimulatedFleet fleet, Instant from, Instant to) {
