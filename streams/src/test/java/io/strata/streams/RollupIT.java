@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -75,46 +76,69 @@ class RollupIT {
     private record Bucket(String node, String series, long start) {}
 
     private record Expected(
-            long count, double sum, double min, double max, double first, double last, Double increase) {}
+            long count, double sum, double min, double max, double first, double last, Double increase, int revision) {}
 
     @Test
-    void shouldRollUpThirtyHoursOfAFleetExactlyOnceAndExactly() throws Exception {
+    void shouldRollUpThirtyHoursOfAFleetExactlyOnceAndCorrectLateSamples() throws Exception {
         SimulatedFleet fleet = SimulatedFleet.of(7, NODES, SERIES, INTERVAL);
         // Three days ago, so that no sample is ahead of the wall clock; a UTC midnight, so day 0 is complete.
         Instant from = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
         Instant to = from.plus(HISTORY);
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        overrides.put("kafka.application.id", "rollup-it");
+        overrides.put("kafka.state.dir", stateDir.toString());
+        overrides.put("kafka.num.standby.replicas", "0");
+        overrides.put("kafka." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+        overrides.put("rollup.punctuate-interval", "1s");
+        overrides.put(StreamsApp.HTTP_PORT_KEY, "0");
+        overrides.put(StreamsApp.HTTP_HOST_KEY, "127.0.0.1");
+        overrides.put(TopicCatalog.PARTITIONS_KEY, Integer.toString(PARTITIONS));
         StrataConfig config = StrataConfig.builder()
                 .defaults(StreamsApp.DEFAULTS)
                 .environment(Map.of())
-                .overrides(Map.of(
-                        "kafka.bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "kafka.application.id",
-                        "rollup-it",
-                        "kafka.state.dir",
-                        stateDir.toString(),
-                        "kafka.num.standby.replicas",
-                        "0",
-                        "kafka." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                        "200",
-                        "rollup.punctuate-interval",
-                        "1s",
-                        TopicCatalog.PARTITIONS_KEY,
-                        Integer.toString(PARTITIONS)))
+                .overrides(overrides)
                 .build();
+        Map<Integer, TreeMap<Long, Double>> late = new HashMap<>();
 
         try (StreamsApp app = StreamsApp.start(config)) {
             produceHistory(fleet, from, to);
             // Every partition's event time moves to two days after the history: all its hours and days close.
             produceClockTicks(to.plus(Duration.ofHours(22)));
 
-            Map<Bucket, Expected> hourlyExpected = expected(fleet, from, to, HOUR_MS);
-            Map<Bucket, Expected> dailyExpected = expected(fleet, from, to, DAY_MS);
-            List<MetricRollup> hourly = readUntil(TopicCatalog.METRICS_HOURLY, hourlyExpected.size());
-            List<MetricRollup> daily = readUntil(TopicCatalog.METRICS_DAILY, dailyExpected.size());
+            Map<Bucket, Expected> hourlyExpected = expected(fleet, from, to, HOUR_MS, late);
+            Map<Bucket, Expected> dailyExpected = expected(fleet, from, to, DAY_MS, late);
+            assertRollups(readUntil(TopicCatalog.METRICS_HOURLY, hourlyExpected.size()), hourlyExpected, 60);
+            assertRollups(readUntil(TopicCatalog.METRICS_DAILY, dailyExpected.size()), dailyExpected, 1440);
 
-            assertRollups(hourly, hourlyExpected, 60);
-            assertRollups(daily, dailyExpected, 1440);
+            // Late samples of node 0, after the hour 05:00 and its day were emitted: one per series, 30 s after
+            // the hour's last tick (after its last sample, so counters stay exact in the compacted bucket).
+            Instant lateAt = from.plus(Duration.ofHours(6)).minusSeconds(30);
+            List<MetricSample> samples =
+                    new ArrayList<>(fleet.batch(0, lateAt, 0).getSamples());
+            for (int series = 0; series < SERIES; series++) {
+                double value = fleet.value(0, series, lateAt.plusSeconds(30)) + 0.25;
+                samples.set(
+                        series,
+                        MetricSample.newBuilder(samples.get(series))
+                                .setTimestamp(lateAt)
+                                .setValue(value)
+                                .build());
+                late.put(series, new TreeMap<>(Map.of(lateAt.toEpochMilli(), value)));
+            }
+            produce(
+                    TopicCatalog.METRICS_RAW,
+                    null,
+                    fleet.nodeId(0),
+                    MetricBatch.newBuilder(fleet.batch(0, lateAt, 999_999))
+                            .setSamples(samples)
+                            .build());
+
+            hourlyExpected = expected(fleet, from, to, HOUR_MS, late);
+            dailyExpected = expected(fleet, from, to, DAY_MS, late);
+            assertRollups(readUntil(TopicCatalog.METRICS_HOURLY, hourlyExpected.size() + SERIES), hourlyExpected, 60);
+            assertRollups(readUntil(TopicCatalog.METRICS_DAILY, dailyExpected.size() + SERIES), dailyExpected, 1440);
+
             assertThat(app.stopped()).isNotDone();
             assertThat(get(app, "/health")).contains("RUNNING");
             assertThat(get(app, "/metrics")).contains("kafka_stream");
@@ -176,6 +200,14 @@ class RollupIT {
         }
     }
 
+    private static void produce(String topic, Integer partition, String key, MetricBatch batch) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(
+                    topic, partition, key, AvroSerdes.metricBatch().serialize(batch)));
+            producer.flush();
+        }
+    }
+
     private static KafkaProducer<String, byte[]> producer() {
         Map<String, Object> properties = new HashMap<>(kafka.clientProperties());
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -184,18 +216,34 @@ class RollupIT {
         return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Every rollup of the fleet's nodes that must appear, recomputed from the fleet's values. */
-    private static Map<Bucket, Expected> expected(SimulatedFleet fleet, Instant from, Instant to, long widthMs) {
+    /**
+     * Every rollup of the fleet's nodes that must appear, recomputed from the fleet's values plus the late samples
+     * of node 0 (per series: timestamp to value), with the revision it must have reached.
+     */
+    private static Map<Bucket, Expected> expected(
+            SimulatedFleet fleet, Instant from, Instant to, long widthMs, Map<Integer, TreeMap<Long, Double>> late) {
         Map<Bucket, Expected> expected = new HashMap<>();
         for (int node = 0; node < NODES; node++) {
             for (int series = 0; series < SERIES; series++) {
                 SeriesSpec spec = fleet.series(node, series);
-                Map<Long, List<Double>> buckets = new TreeMap<>();
+                TreeMap<Long, Double> samples = new TreeMap<>();
                 for (Instant tick = from; tick.isBefore(to); tick = tick.plus(INTERVAL)) {
-                    long start = Math.floorDiv(tick.toEpochMilli(), widthMs) * widthMs;
-                    buckets.computeIfAbsent(start, s -> new ArrayList<>()).add(fleet.value(node, series, tick));
+                    samples.put(tick.toEpochMilli(), fleet.value(node, series, tick));
                 }
-                for (Map.Entry<Long, List<Double>> bucket : buckets.entrySet()) {
+                Map<Long, List<Double>> buckets = new TreeMap<>();
+                samples.forEach((timestamp, value) -> buckets.computeIfAbsent(
+                                Math.floorDiv(timestamp, widthMs) * widthMs, start -> new ArrayList<>())
+                        .add(value));
+                Map<Long, List<Double>> withLate = new TreeMap<>();
+                if (node == 0 && late.containsKey(series)) {
+                    samples.putAll(late.get(series));
+                    samples.forEach((timestamp, value) -> withLate.computeIfAbsent(
+                                    Math.floorDiv(timestamp, widthMs) * widthMs, start -> new ArrayList<>())
+                            .add(value));
+                } else {
+                    withLate.putAll(buckets);
+                }
+                for (Map.Entry<Long, List<Double>> bucket : withLate.entrySet()) {
                     List<Double> values = bucket.getValue();
                     double increase = 0;
                     for (int i = 1; i < values.size(); i++) {
@@ -203,6 +251,7 @@ class RollupIT {
                         double next = values.get(i);
                         increase += next >= previous ? next - previous : next;
                     }
+                    int revision = values.size() == buckets.get(bucket.getKey()).size() ? 1 : 2;
                     expected.put(
                             new Bucket(
                                     fleet.nodeId(node),
@@ -223,7 +272,8 @@ class RollupIT {
                                             .orElseThrow(),
                                     values.get(0),
                                     values.get(values.size() - 1),
-                                    spec.kind() == MetricKind.COUNTER ? increase : null));
+                                    spec.kind() == MetricKind.COUNTER ? increase : null,
+                                    revision));
                 }
             }
         }
@@ -234,9 +284,11 @@ class RollupIT {
         return category + "." + name + new TreeMap<>(labels);
     }
 
+    /** Each (bucket, revision) once; every bucket at its expected revision with the recomputed values. */
     private static void assertRollups(
             List<MetricRollup> rollups, Map<Bucket, Expected> expected, long samplesExpected) {
-        Map<Bucket, MetricRollup> actual = new HashMap<>();
+        Map<Bucket, MetricRollup> latest = new HashMap<>();
+        Map<String, MetricRollup> seen = new HashMap<>();
         for (MetricRollup rollup : rollups) {
             Bucket bucket = new Bucket(
                     rollup.getNodeId(),
@@ -245,13 +297,14 @@ class RollupIT {
                             rollup.getSeries().getName(),
                             rollup.getSeries().getLabels()),
                     rollup.getBucketStart().toEpochMilli());
-            assertThat(actual.put(bucket, rollup))
-                    .as("duplicate rollup for %s", bucket)
+            assertThat(seen.put(bucket + "@" + rollup.getRevision(), rollup))
+                    .as("duplicate rollup for %s revision %s", bucket, rollup.getRevision())
                     .isNull();
+            latest.merge(bucket, rollup, (a, b) -> a.getRevision() >= b.getRevision() ? a : b);
         }
-        assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        assertThat(latest.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         expected.forEach((bucket, want) -> {
-            MetricRollup got = actual.get(bucket);
+            MetricRollup got = latest.get(bucket);
             assertThat(new Expected(
                             got.getCount(),
                             got.getSum(),
@@ -259,10 +312,10 @@ class RollupIT {
                             got.getMax(),
                             got.getFirst(),
                             got.getLast(),
-                            got.getIncrease()))
+                            got.getIncrease(),
+                            got.getRevision()))
                     .as("rollup %s", bucket)
                     .isEqualTo(want);
-            assertThat(got.getRevision()).isEqualTo(1);
             assertThat(got.getSamplesExpected()).isEqualTo(samplesExpected);
             byte[] sketch = new byte[got.getSketch().remaining()];
             got.getSketch().duplicate().get(sketch);
@@ -273,7 +326,7 @@ class RollupIT {
     /** Reads a rollup topic (read_committed) until {@code count} fleet rollups arrived, then a little longer. */
     private static List<MetricRollup> readUntil(String topic, int count) {
         Map<String, Object> properties = new HashMap<>(kafka.clientProperties());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "rollup-it-" + topic);
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "rollup-it-" + topic + "-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<MetricRollup> rollups = new ArrayList<>();
