@@ -82,7 +82,7 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private final long maxFutureSkewMs;
 
     private ProcessorContext<byte[], byte[]> context;
-    private KeyValueStore<Bytes, HourlyBucket> hourly;
+    private KeyValueStore<Bytes, HourlyBucket> hourly; // hands out cached instances: see WriteBackBucketStore
     private KeyValueStore<Bytes, byte[]> hourlyPending;
     private KeyValueStore<Bytes, Integer> dailyRevisions;
     private KeyValueStore<Bytes, byte[]> dailyPending;
@@ -253,7 +253,14 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
             }
             long start = BucketKeys.bucketStart(key);
             bucket.revision(bucket.revision() + 1);
-            MetricRollup rollup = rollup(bucket, bucket.accumulator(), RollupTier.HOURLY, start, HOUR_MS);
+            MetricRollup rollup = rollup(
+                    bucket,
+                    bucket.accumulator(),
+                    RollupTier.HOURLY,
+                    start,
+                    HOUR_MS,
+                    bucket.revision(),
+                    bucket.intervalMs());
             bucket.accumulator().compact();
             hourly.put(key, bucket);
             forward(RollupTopology.HOURLY_SINK, rollup);
@@ -278,7 +285,10 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     continue;
                 }
                 try {
-                    merged = merged == null ? bucket.accumulator() : merged.merge(bucket.accumulator());
+                    // The store hands out its cached instances: merge into a copy, never into an hour.
+                    merged = merged == null
+                            ? BucketAccumulator.decode(bucket.accumulator().encode())
+                            : merged.merge(bucket.accumulator());
                 } catch (IllegalArgumentException e) {
                     // e.g. a series that changed from gauge to counter within the day: keep the day going.
                     LOG.error(
@@ -300,9 +310,9 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
             Integer previous = dailyRevisions.get(dayKey);
             int revision = previous == null ? 1 : previous + 1;
             dailyRevisions.put(dayKey, revision);
-            latest.intervalMs(intervalMs);
-            latest.revision(revision);
-            forward(RollupTopology.DAILY_SINK, rollup(latest, merged, RollupTier.DAILY, dayStart, DAY_MS));
+            forward(
+                    RollupTopology.DAILY_SINK,
+                    rollup(latest, merged, RollupTier.DAILY, dayStart, DAY_MS, revision, intervalMs));
             metrics.dailyEmitted.record();
         }
     }
@@ -339,7 +349,13 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
     }
 
     private MetricRollup rollup(
-            HourlyBucket bucket, BucketAccumulator values, RollupTier tier, long start, long widthMs) {
+            HourlyBucket bucket,
+            BucketAccumulator values,
+            RollupTier tier,
+            long start,
+            long widthMs,
+            int revision,
+            long intervalMs) {
         MetricSeries series = MetricSeries.newBuilder()
                 .setCategory(bucket.category())
                 .setName(bucket.name())
@@ -347,7 +363,7 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
                 .setUnit(bucket.unit())
                 .setKind(values.isCounter() ? MetricKind.COUNTER : MetricKind.GAUGE)
                 .build();
-        if (bucket.revision() > 1) {
+        if (revision > 1) {
             metrics.correctionsEmitted.record();
         }
         return MetricRollup.newBuilder()
@@ -364,8 +380,8 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
                 .setLast(values.last())
                 .setIncrease(values.increase())
                 .setSketch(ByteBuffer.wrap(Sketches.toProtobuf(values.sketch())))
-                .setRevision(bucket.revision())
-                .setSamplesExpected(bucket.intervalMs() > 0 ? widthMs / bucket.intervalMs() : null)
+                .setRevision(revision)
+                .setSamplesExpected(intervalMs > 0 ? widthMs / intervalMs : null)
                 .build();
     }
 

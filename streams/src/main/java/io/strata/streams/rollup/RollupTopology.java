@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #HOURLY_STORE}: every hourly bucket (open and emitted) per (node, series, hour), kept for the hourly
  *       retention, because a late sample may correct it until then; emitted counter buckets are compacted to their
- *       boundary samples.
+ *       boundary samples. A write-back cache of decoded buckets sits in front of it, flushed on every commit.
  *   <li>{@value #HOURLY_PENDING_STORE}: the hourly buckets still to be emitted (open, or corrected since).
  *   <li>{@value #DAILY_STORE}: the revision last emitted per (node, series, day), kept until all its hours are past
  *       the hourly retention (then nothing can correct the day any more): daily values are merged from the hourly
@@ -59,6 +59,12 @@ public final class RollupTopology {
     /** Event-time clock. */
     public static final String CLOCK_STORE = "rollup-clock";
 
+    /**
+     * Decoded hourly buckets kept in memory per task between commits (see {@code WriteBackBucketStore}): enough for
+     * the open hours of 25,000 series; beyond, buckets are re-read from RocksDB.
+     */
+    static final int MAX_CACHED_BUCKETS = 50_000;
+
     private RollupTopology() {}
 
     /** The topology for the configuration: {@code RollupSettings.from(config)}. */
@@ -73,9 +79,13 @@ public final class RollupTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.rawTopic());
         topology.addProcessor(PROCESSOR, () -> new RollupProcessor(settings), SOURCE);
         topology.addStateStore(
-                Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(HOURLY_STORE), Serdes.Bytes(), HourlyBucket.serde())
-                        .withCachingEnabled(),
+                WriteBackBucketStore.builder(
+                        Stores.keyValueStoreBuilder(
+                                        Stores.persistentKeyValueStore(HOURLY_STORE),
+                                        Serdes.Bytes(),
+                                        HourlyBucket.serde())
+                                .withCachingEnabled(),
+                        MAX_CACHED_BUCKETS),
                 PROCESSOR);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
