@@ -79,7 +79,7 @@ class RollupIT {
             long count, double sum, double min, double max, double first, double last, Double increase, int revision) {}
 
     @Test
-    void shouldRollUpThirtyHoursOfAFleetExactlyOnceAndCorrectLateSamples() throws Exception {
+    void shouldRollUpThirtyHoursOfAFleetExactlyOnceAcrossARestartAndCorrectLateSamples() throws Exception {
         SimulatedFleet fleet = SimulatedFleet.of(7, NODES, SERIES, INTERVAL);
         // Three days ago, so that no sample is ahead of the wall clock; a UTC midnight, so day 0 is complete.
         Instant from = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
@@ -91,6 +91,8 @@ class RollupIT {
         overrides.put("kafka.num.standby.replicas", "0");
         overrides.put("kafka." + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
         overrides.put("rollup.punctuate-interval", "1s");
+        // Kafka Streams does not leave its group on close: keep the restarted instance's wait for the old member short.
+        overrides.put("kafka." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         overrides.put(StreamsApp.HTTP_PORT_KEY, "0");
         overrides.put(StreamsApp.HTTP_HOST_KEY, "127.0.0.1");
         overrides.put(TopicCatalog.PARTITIONS_KEY, Integer.toString(PARTITIONS));
@@ -101,8 +103,15 @@ class RollupIT {
                 .build();
         Map<Integer, TreeMap<Long, Double>> late = new HashMap<>();
 
+        // The first half, then a clean restart: the second instance continues the open hour from restored state.
+        Instant middle = from.plus(HISTORY.dividedBy(2));
+        try (StreamsApp first = StreamsApp.start(config)) {
+            produceHistory(fleet, from, middle);
+            int closedHours = (int) Duration.between(from, middle).toHours() - 1;
+            readUntil(TopicCatalog.METRICS_HOURLY, closedHours * NODES * SERIES);
+        }
         try (StreamsApp app = StreamsApp.start(config)) {
-            produceHistory(fleet, from, to);
+            produceHistory(fleet, middle, to);
             // Every partition's event time moves to two days after the history: all its hours and days close.
             produceClockTicks(to.plus(Duration.ofHours(22)));
 
@@ -158,10 +167,9 @@ class RollupIT {
 
     private static void produceHistory(SimulatedFleet fleet, Instant from, Instant to) {
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            long sequence = 0;
             for (Instant tick = from; tick.isBefore(to); tick = tick.plus(INTERVAL)) {
                 for (int node = 0; node < NODES; node++) {
-                    MetricBatch batch = fleet.batch(node, tick, sequence++);
+                    MetricBatch batch = fleet.batch(node, tick, tick.toEpochMilli() / INTERVAL.toMillis());
                     producer.send(new ProducerRecord<>(
                             TopicCatalog.METRICS_RAW,
                             fleet.nodeId(node),
