@@ -47,6 +47,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class RollupBenchmark {
     private static final int SAMPLES_PER_BATCH = 50;
+    // As in streams-defaults.properties; system property strata.bench.commit-interval-ms to compare.
+    private static final String COMMIT_INTERVAL_MS = System.getProperty("strata.bench.commit-interval-ms", "1000");
 
     private RollupBenchmark() {}
 
@@ -67,7 +69,9 @@ public final class RollupBenchmark {
             System.out.printf("plain KafkaConsumer (with Avro decoding): %,.0f samples/s%n", samples / plain);
 
             double streams = streams(kafka, admin, stateDir, produced);
-            System.out.printf("RollupTopology, exactly_once_v2, 1 thread:  %,.0f samples/s%n", samples / streams);
+            System.out.printf(
+                    "RollupTopology, exactly_once_v2, 1 thread, commit every %s ms: %,.0f samples/s%n",
+                    COMMIT_INTERVAL_MS, samples / streams);
             System.out.printf("ratio streams / plain consumer: %.2f%n", plain / streams);
         }
     }
@@ -135,6 +139,7 @@ public final class RollupBenchmark {
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         CountDownLatch running = new CountDownLatch(1);
         TopicPartition raw = new TopicPartition(TopicCatalog.METRICS_RAW, 0);
         long end = admin.listOffsets(Map.of(raw, OffsetSpec.latest()))
