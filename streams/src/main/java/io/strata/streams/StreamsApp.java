@@ -157,10 +157,15 @@ public final class StreamsApp implements AutoCloseable {
         return stopped;
     }
 
-    /** Stops the instance, waiting up to 30 s for the threads to commit and close. */
+    /** Stops the instance, waiting up to 30 s for the threads to commit and close. Idempotent. */
     @Override
     public void close() {
-        closing = true;
+        synchronized (this) {
+            if (closing) {
+                return; // the shutdown hook may close again what a fatal error closed already
+            }
+            closing = true;
+        }
         if (ops != null) {
             ops.close();
         }

@@ -186,6 +186,42 @@ class RollupTopologyTest {
     }
 
     @Test
+    void shouldKeepACounterIncreaseExactWhenSamplesArriveOutOfOrderWithinGrace() {
+        start();
+        send("n1", counter("rx", 10, at("10:00:00")));
+        send("n1", counter("rx", 40, at("10:30:00")));
+        send("n1", counter("rx", 5, at("10:45:00"))); // a reset
+        send("n1", counter("rx", 30, at("10:15:00"))); // late, lands between 10 and 40
+        advanceTo(at("11:10:00"));
+
+        MetricRollup rx = only(hourly.readValuesToList(), "n1", "rx");
+        assertThat(rx.getIncrease()).isEqualTo(20 + 10 + 5); // 10 -> 30 -> 40, reset to 5
+        assertThat(rx.getRevision()).isEqualTo(1);
+        assertThat(metric(RollupMetrics.INEXACT_INCREASE)).isZero();
+    }
+
+    @Test
+    void shouldKeepSeriesOfDifferentNodesAndLabelsApart() {
+        start();
+        MetricSample sda = MetricSample.newBuilder(gauge("read", 1, at("10:10:00")))
+                .setLabels(Map.of("device", "sda"))
+                .build();
+        MetricSample sdb = MetricSample.newBuilder(gauge("read", 2, at("10:10:00")))
+                .setLabels(Map.of("device", "sdb"))
+                .build();
+        send("n1", sda, sdb);
+        send("n2", MetricSample.newBuilder(sda).setValue(4).build());
+        advanceTo(at("11:10:00"));
+
+        List<TestRecord<String, MetricRollup>> records = hourly.readRecordsToList();
+        assertThat(records)
+                .filteredOn(r -> !r.key().equals("clock-node"))
+                .extracting(r -> r.key() + " " + r.value().getSeries().getLabels() + " "
+                        + r.value().getSum())
+                .containsExactlyInAnyOrder("n1 {device=sda} 1.0", "n1 {device=sdb} 2.0", "n2 {device=sda} 4.0");
+    }
+
+    @Test
     void shouldPutASampleAtTheFullHourIntoTheNewHour() {
         start();
         send("n1", gauge("load", 1, at("10:59:59.999")));
