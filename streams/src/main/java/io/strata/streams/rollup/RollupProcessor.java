@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>effective = max(eventTime, min(wallClock, eventTime + (wallClock - wallClockAtLastRecord)))</pre>
  *
+ * <p>(and never less than it was before).
+ *
  * <p>While records flow, the effective time is the event time, so a backlog being caught up (wall clock far ahead of
  * the data) does not close buckets before their samples are read. When the task receives nothing, the effective
  * time advances with the wall clock from the last event time, never beyond the wall clock itself, so the buckets of
@@ -90,6 +92,7 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private RollupMetrics metrics;
     private long eventTime = Long.MIN_VALUE;
     private long wallClockAtLastRecord;
+    private long effectiveHighWater = Long.MIN_VALUE;
 
     RollupProcessor(RollupSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -230,7 +233,9 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
             return Long.MIN_VALUE;
         }
         long idle = Math.max(0, wallClock - wallClockAtLastRecord);
-        return Math.max(eventTime, Math.min(wallClock, eventTime + idle));
+        // Never backwards: a record after a quiet spell resets the idle time, but what closed (or expired) stays so.
+        effectiveHighWater = Math.max(effectiveHighWater, Math.max(eventTime, Math.min(wallClock, eventTime + idle)));
+        return effectiveHighWater;
     }
 
     private void punctuate(long timestamp) {
