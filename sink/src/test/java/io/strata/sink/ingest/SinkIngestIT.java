@@ -85,17 +85,19 @@ class SinkIngestIT {
     @Test
     void shouldKeepTheHighestRevisionOfARollupWithItsPercentiles() {
         Instant bucket = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
-        fixture.send(fixture.raw, 0, "rollup-node", TestRecords.batch("rollup-node", 1, Instant.now(), 1));
         double[] values = new double[100];
         for (int i = 0; i < values.length; i++) {
             values[i] = i + 1;
         }
-        fixture.send(fixture.hourly, 0, "rollup-node", TestRecords.rollup("rollup-node", bucket, 1, 5, 6));
-        fixture.send(fixture.hourly, 0, "rollup-node", TestRecords.rollup("rollup-node", bucket, 3, values));
-        fixture.send(fixture.hourly, 0, "rollup-node", TestRecords.rollup("rollup-node", bucket, 2, 7, 8, 9));
 
         try (SinkIngest sink = fixture.sink()) {
             sink.start();
+            // The node must be registered (by its raw batch) before its rollups arrive.
+            fixture.send(fixture.raw, 0, "rollup-node", TestRecords.batch("rollup-node", 1, Instant.now(), 1));
+            fixture.awaitCaughtUp(fixture.raw);
+            fixture.send(fixture.hourly, 0, "rollup-node", TestRecords.rollup("rollup-node", bucket, 1, 5, 6));
+            fixture.send(fixture.hourly, 0, "rollup-node", TestRecords.rollup("rollup-node", bucket, 3, values));
+            fixture.send(fixture.hourly, 0, "rollup-node", TestRecords.rollup("rollup-node", bucket, 2, 7, 8, 9));
             fixture.awaitCaughtUp(fixture.raw, fixture.hourly);
         }
 
