@@ -156,6 +156,13 @@ final class BatchProcessor {
                 isolate(items);
             } else if (DatabaseErrors.isDatabaseError(e)) {
                 stats.retried();
+                LOG.warn(
+                        "Database unavailable (SQLState {}: {}); batch of {} records not committed, retrying with backoff",
+                        DatabaseErrors.sqlState(e),
+                        DatabaseErrors.sqlException(e)
+                                .map(Throwable::getMessage)
+                                .orElse(e.getMessage()),
+                        items.size());
                 throw new DatabaseUnavailableException(
                         "Database failed (SQLState " + DatabaseErrors.sqlState(e) + "); batch of " + items.size()
                                 + " records not committed: " + e.getMessage(),
@@ -247,6 +254,9 @@ final class BatchProcessor {
                         .keySet());
             } catch (SQLException | RuntimeException e) {
                 stats.retried();
+                LOG.warn(
+                        "Database unavailable while looking up nodes (SQLState {}); retrying with backoff",
+                        DatabaseErrors.sqlState(e));
                 throw new DatabaseUnavailableException("Cannot look up nodes", e);
             }
         }

@@ -209,6 +209,8 @@ public final class SinkIngest implements AutoCloseable {
         outage.setMaxAttempts(Long.MAX_VALUE);
         handler.setBackOffFunction((record, error) -> isOutage(error) ? outage : (BackOff) null);
         handler.addNotRetryableExceptions(PoisonRecordException.class);
+        // Retries are expected (outages, rejected records); each is logged by the sink already.
+        handler.setLogLevel(org.springframework.kafka.KafkaException.Level.WARN);
         return handler;
     }
 
