@@ -105,6 +105,8 @@ final class BatchProcessor {
         StateTopic<?> state;
         Rejection rejection;
         Throwable error;
+        /** The series of each sample of a MetricBatch, or of the rollup: derived once, outside the transaction. */
+        SeriesKey[] seriesKeys;
 
         Item(int index, ConsumerRecord<byte[], byte[]> record) {
             this.index = index;
@@ -141,6 +143,8 @@ final class BatchProcessor {
         for (Item item : items) {
             if (item.rejected()) {
                 sendDeadLetter(item, deadLetter);
+            } else {
+                item.seriesKeys = seriesKeys(item.value);
             }
         }
         try {
@@ -319,8 +323,9 @@ final class BatchProcessor {
         Map<String, Long> nodeIds = new HashMap<>();
         Set<String> rollupNodes = new HashSet<>();
         Map<SeriesKey, SeriesKey> seriesKeys = new LinkedHashMap<>();
+        int sampleCount = 0;
         for (Item item : items) {
-            if (item.rejected()) {
+            if (item.rejected() || item.state != null) {
                 continue;
             }
             if (item.value instanceof MetricBatch batch) {
@@ -331,20 +336,15 @@ final class BatchProcessor {
                         throw new DatabaseSqlException(e);
                     }
                 });
-                for (MetricSample sample : batch.getSamples()) {
-                    SeriesKey key = seriesKey(
-                            batch.getNodeId(),
-                            sample.getCategory(),
-                            sample.getName(),
-                            sample.getLabels(),
-                            sample.getUnit(),
-                            sample.getKind());
+                for (SeriesKey key : item.seriesKeys) {
                     seriesKeys.putIfAbsent(key, key);
                 }
             } else if (item.value instanceof MetricRollup rollup) {
                 rollupNodes.add(rollup.getNodeId());
-                SeriesKey key = seriesKey(rollup.getNodeId(), rollup.getSeries());
-                seriesKeys.putIfAbsent(key, key);
+                seriesKeys.putIfAbsent(item.seriesKeys[0], item.seriesKeys[0]);
+            }
+            if (item.value instanceof MetricBatch batch) {
+                sampleCount += batch.getSamples().size();
             }
         }
         rollupNodes.removeAll(nodeIds.keySet());
@@ -353,7 +353,7 @@ final class BatchProcessor {
         }
         Map<SeriesKey, Long> seriesIds = registry.resolve(connection, pending, seriesKeys.keySet(), nodeIds);
 
-        SampleBuffer samples = new SampleBuffer(Math.max(16, seriesKeys.size()));
+        SampleBuffer samples = new SampleBuffer(Math.max(16, sampleCount));
         long minMicros = Long.MAX_VALUE;
         long maxMicros = Long.MIN_VALUE;
         Map<RollupTier, List<RollupWriter.Row>> rollups = new LinkedHashMap<>();
@@ -363,21 +363,17 @@ final class BatchProcessor {
                 continue;
             }
             if (item.value instanceof MetricBatch batch) {
-                for (MetricSample sample : batch.getSamples()) {
-                    long seriesId = seriesIds.get(seriesKey(
-                            batch.getNodeId(),
-                            sample.getCategory(),
-                            sample.getName(),
-                            sample.getLabels(),
-                            sample.getUnit(),
-                            sample.getKind()));
+                List<MetricSample> batchSamples = batch.getSamples();
+                for (int i = 0; i < batchSamples.size(); i++) {
+                    MetricSample sample = batchSamples.get(i);
+                    long seriesId = seriesIds.get(item.seriesKeys[i]);
                     long micros = SampleBuffer.toEpochMicros(sample.getTimestamp());
                     samples.add(seriesId, micros, sample.getValue());
                     minMicros = Math.min(minMicros, micros);
                     maxMicros = Math.max(maxMicros, micros);
                 }
             } else if (item.value instanceof MetricRollup rollup) {
-                long seriesId = seriesIds.get(seriesKey(rollup.getNodeId(), rollup.getSeries()));
+                long seriesId = seriesIds.get(item.seriesKeys[0]);
                 rollups.computeIfAbsent(rollup.getTier(), tier -> new ArrayList<>())
                         .add(new RollupWriter.Row(seriesId, rollup, item.sketch));
                 Instant[] range = rollupRange.computeIfAbsent(
@@ -413,6 +409,28 @@ final class BatchProcessor {
                     (a, b) -> new OffsetStore.Range(Math.min(a.first(), b.first()), Math.max(a.next(), b.next())));
         }
         return ranges;
+    }
+
+    private static SeriesKey[] seriesKeys(Object value) {
+        if (value instanceof MetricBatch batch) {
+            List<MetricSample> samples = batch.getSamples();
+            SeriesKey[] keys = new SeriesKey[samples.size()];
+            for (int i = 0; i < keys.length; i++) {
+                MetricSample sample = samples.get(i);
+                keys[i] = seriesKey(
+                        batch.getNodeId(),
+                        sample.getCategory(),
+                        sample.getName(),
+                        sample.getLabels(),
+                        sample.getUnit(),
+                        sample.getKind());
+            }
+            return keys;
+        }
+        if (value instanceof MetricRollup rollup) {
+            return new SeriesKey[] {seriesKey(rollup.getNodeId(), rollup.getSeries())};
+        }
+        return new SeriesKey[0];
     }
 
     private static SeriesKey seriesKey(String nodeKey, MetricSeries series) {

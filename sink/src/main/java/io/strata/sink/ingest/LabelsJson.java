@@ -1,7 +1,7 @@
 package io.strata.sink.ingest;
 
+import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Labels as a canonical JSON object (keys sorted, minimal escaping), the text bound to {@code metric_series.labels}.
@@ -17,20 +17,36 @@ final class LabelsJson {
             return "{}";
         }
         StringBuilder json = new StringBuilder(32 * labels.size()).append('{');
-        boolean first = true;
-        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
-            if (!first) {
+        String[] keys = labels.keySet().toArray(new String[0]);
+        if (keys.length > 1) {
+            Arrays.sort(keys);
+        }
+        for (int i = 0; i < keys.length; i++) {
+            if (i > 0) {
                 json.append(',');
             }
-            first = false;
-            string(json, label.getKey()).append(':');
-            string(json, label.getValue());
+            string(json, keys[i]).append(':');
+            string(json, labels.get(keys[i]));
         }
         return json.append('}').toString();
     }
 
+    /** Whether {@code value} needs no escaping (the common case). */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static StringBuilder string(StringBuilder json, String value) {
         json.append('"');
+        if (plain(value)) {
+            return json.append(value).append('"');
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
