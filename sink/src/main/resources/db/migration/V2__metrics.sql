@@ -174,9 +174,12 @@ BEGIN
     IF to_regclass('public.' || quote_ident(v_name)) IS NOT NULL THEN
         RETURN NULL;
     END IF;
-    -- Concurrent sinks: one creates, the others find it after the lock.
+    -- Concurrent sinks: one creates, the others find it after the lock. The re-check is a query (a fresh
+    -- snapshot under READ COMMITTED), because to_regclass may still use the catalog state from before the wait.
     PERFORM pg_advisory_xact_lock(hashtext('strata.partition.' || p_table));
-    IF to_regclass('public.' || quote_ident(v_name)) IS NOT NULL THEN
+    PERFORM 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relname = v_name;
+    IF FOUND THEN
         RETURN NULL;
     END IF;
     -- CREATE ... LIKE + ATTACH takes a lighter lock on the parent than CREATE ... PARTITION OF.
