@@ -154,9 +154,11 @@ final class BatchProcessor {
         } catch (RuntimeException e) {
             if (DatabaseErrors.isRecordFault(e)) {
                 LOG.warn(
-                        "PostgreSQL rejected a record of a batch of {} (SQLState {}); writing the batch record by record",
+                        "A record of a batch of {} was rejected ({}); writing the batch record by record to find it",
                         items.size(),
-                        DatabaseErrors.sqlState(e));
+                        e instanceof PoisonRecordException poison
+                                ? poison.reason()
+                                : "SQLState " + DatabaseErrors.sqlState(e));
                 isolate(items);
             } else if (DatabaseErrors.isDatabaseError(e)) {
                 stats.retried();

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Tells a database failure that is a record's fault (PostgreSQL rejected a value: data exception 22, integrity
- * violation 23, program limit 54) from one that is not (connection lost 08, resources 53, shutdown 57, serialization
+ * violation 23, program limit 54; or a writer threw {@link PoisonRecordException}) from one that is not (connection lost 08, resources 53, shutdown 57, serialization
  * 40, missing table 42, pool timeouts, ...): the first kind is dead-lettered, the second retried with backoff.
  */
 final class DatabaseErrors {
@@ -26,6 +26,11 @@ final class DatabaseErrors {
 
     /** Whether {@code error} is PostgreSQL rejecting the data of a record. */
     static boolean isRecordFault(Throwable error) {
+        for (Throwable current = error; current != null; current = current.getCause()) {
+            if (current instanceof PoisonRecordException) {
+                return true; // a state writer found the record at fault
+            }
+        }
         Optional<SQLException> sql = sqlException(error);
         if (sql.isEmpty()) {
             return false;

@@ -40,6 +40,9 @@ final class IngestFixture implements AutoCloseable {
     final String hourly;
     final String daily;
     final String deadLetter;
+    final String inventory;
+    final String pgstate;
+    final String changes;
     final String group;
     private final KafkaProducer<String, byte[]> producer;
 
@@ -52,8 +55,11 @@ final class IngestFixture implements AutoCloseable {
         hourly = prefix + ".metrics.hourly";
         daily = prefix + ".metrics.daily";
         deadLetter = prefix + ".deadletter";
+        inventory = prefix + ".inventory";
+        pgstate = prefix + ".pgstate";
+        changes = prefix + ".changes";
         group = prefix + "-sink";
-        for (String topic : List.of(raw, hourly, daily)) {
+        for (String topic : List.of(raw, hourly, daily, inventory, pgstate, changes)) {
             kafka.createTopic(topic, partitions);
         }
         kafka.createTopic(deadLetter, 1);
@@ -81,13 +87,16 @@ final class IngestFixture implements AutoCloseable {
     }
 
     SinkIngest sink() {
-        return SinkIngest.create(settings(), dataSource, List.of(), PartitionPreparer.usingDatabaseFunction());
+        return SinkIngest.create(
+                settings(),
+                dataSource,
+                StateTopics.all(inventory, pgstate, changes),
+                PartitionPreparer.usingDatabaseFunction());
     }
 
-    void send(String topic, int partition, String key, SpecificRecord record) {
-        byte[] bytes = record instanceof io.strata.schemas.avro.MetricBatch batch
-                ? AvroSerdes.metricBatch().serialize(batch)
-                : AvroSerdes.metricRollup().serialize((io.strata.schemas.avro.MetricRollup) record);
+    @SuppressWarnings("unchecked")
+    <T extends SpecificRecord> void send(String topic, int partition, String key, T record) {
+        byte[] bytes = AvroSerdes.forType((Class<T>) record.getClass()).serialize(record);
         sendBytes(topic, partition, key, bytes);
     }
 

@@ -1,12 +1,18 @@
 package io.strata.sink.ingest;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import io.strata.schemas.avro.ChangeEvent;
+import io.strata.schemas.avro.ChangeType;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.MetricKind;
 import io.strata.schemas.avro.MetricRollup;
 import io.strata.schemas.avro.MetricSample;
 import io.strata.schemas.avro.MetricSeries;
+import io.strata.schemas.avro.NodeInventory;
+import io.strata.schemas.avro.PostgresSetting;
+import io.strata.schemas.avro.PostgresState;
 import io.strata.schemas.avro.RollupTier;
+import io.strata.schemas.avro.SystemNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +58,65 @@ final class TestRecords {
 
     static double value(long sequence, int index) {
         return sequence + index / 4.0;
+    }
+
+    static NodeInventory inventory(String nodeId, String nodeName, Instant at) {
+        return NodeInventory.newBuilder()
+                .setNodeId(nodeId)
+                .setCollectedAt(at)
+                .setContentHash("hash-" + nodeId + "-" + at.toEpochMilli())
+                .setNode(SystemNode.newBuilder()
+                        .setNodeName(nodeName)
+                        .setNodeRole("primary")
+                        .setOsName("Linux")
+                        .setMetadata(Map.of())
+                        .build())
+                .setInterfaces(List.of())
+                .setSoftware(List.of())
+                .setServices(List.of())
+                .setDocumentationFiles(List.of())
+                .build();
+    }
+
+    static PostgresState postgresState(String nodeId, Instant at, String sharedBuffers) {
+        return PostgresState.newBuilder()
+                .setNodeId(nodeId)
+                .setInstance("127.0.0.1:5432")
+                .setCollectedAt(at)
+                .setContentHash("state-" + nodeId + "-" + at.toEpochMilli())
+                .setServerVersion("18.1")
+                .setServerVersionNum(180001)
+                .setInRecovery(false)
+                .setSettings(List.of(PostgresSetting.newBuilder()
+                        .setSettingName("shared_buffers")
+                        .setSettingValue(sharedBuffers)
+                        .setSettingUnit("8kB")
+                        .setSettingCategory("Resource Usage")
+                        .setContext("postmaster")
+                        .setSource("configuration file")
+                        .setRequiresRestart(false)
+                        .setPendingValue(null)
+                        .build()))
+                .setReplicationLinks(List.of())
+                .setReplicationSlots(List.of())
+                .setSchemaObjects(List.of())
+                .build();
+    }
+
+    static ChangeEvent change(String eventId, String nodeId, String description) {
+        return ChangeEvent.newBuilder()
+                .setEventId(eventId)
+                .setNodeId(nodeId)
+                .setChangeType(ChangeType.CONFIGURATION)
+                .setChangeCategory("modified")
+                .setTableAffected("postgresql_configuration")
+                .setRecordKey("shared_buffers")
+                .setChangeDescription(description)
+                .setOldValue("{\"value\": \"16384\"}")
+                .setNewValue("{\"value\": \"32768\"}")
+                .setChangedBy("strata-streams")
+                .setDetectedAt(Instant.now())
+                .build();
     }
 
     static MetricRollup rollup(String nodeId, Instant bucketStart, int revision, double... values) {
