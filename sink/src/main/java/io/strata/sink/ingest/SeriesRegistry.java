@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,6 +37,11 @@ final class SeriesRegistry {
             FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(node_id, category, name, labels, ord)
             JOIN metric_series s ON s.node_id = t.node_id AND s.metric_category = t.category
                 AND s.metric_name = t.name AND s.labels = t.labels::jsonb""";
+
+    private static final Comparator<SeriesKey> SERIES_ORDER = Comparator.comparing(SeriesKey::nodeKey)
+            .thenComparing(SeriesKey::category)
+            .thenComparing(SeriesKey::name)
+            .thenComparing(SeriesKey::labelsJson);
 
     private final Map<String, Long> nodes = new ConcurrentHashMap<>();
     private final Map<SeriesKey, Long> series = new ConcurrentHashMap<>();
@@ -126,6 +132,8 @@ final class SeriesRegistry {
             return ids;
         }
         List<SeriesKey> ordered = new ArrayList<>(missing);
+        // One order for every sink thread: concurrent registrations then wait on each other instead of deadlocking.
+        ordered.sort(SERIES_ORDER);
         Long[] nodeColumn = new Long[ordered.size()];
         String[] categories = new String[ordered.size()];
         String[] names = new String[ordered.size()];

@@ -70,10 +70,14 @@ final class IngestFixture implements AutoCloseable {
     }
 
     IngestSettings settings() {
+        return settings(1);
+    }
+
+    IngestSettings settings(int threads) {
         return new IngestSettings(
                 kafka.clientProperties(),
                 group,
-                1,
+                threads,
                 50,
                 Duration.ofMillis(200),
                 deadLetter,
@@ -87,8 +91,12 @@ final class IngestFixture implements AutoCloseable {
     }
 
     SinkIngest sink() {
+        return sink(1);
+    }
+
+    SinkIngest sink(int threads) {
         return SinkIngest.create(
-                settings(),
+                settings(threads),
                 dataSource,
                 StateTopics.all(inventory, pgstate, changes),
                 PartitionPreparer.usingDatabaseFunction());

@@ -68,7 +68,7 @@ class SinkIngestIT {
         }
         expectedSum += produce(start.plus(Duration.ofMinutes(10)), 30, 15);
 
-        try (SinkIngest sink = fixture.sink()) {
+        try (SinkIngest sink = fixture.sink(2)) { // two consumer threads share the partitions this time
             sink.start();
             fixture.awaitCaughtUp(fixture.raw);
             assertThat(sink.stats().samples()).isEqualTo(15L * SAMPLES_PER_BATCH);
