@@ -44,6 +44,7 @@ class DeadLetterIT {
     static void setUp(EmbeddedKafka kafka, EmbeddedPostgres postgres) {
         postgres.createDatabase("it_dead_letters");
         fixture = new IngestFixture(kafka, postgres.dataSource("it_dead_letters"), "it-dead-letters", 1);
+        fixture.writeAs(postgres, "it_dead_letters", "it_dead_letters_writer");
     }
 
     @AfterAll

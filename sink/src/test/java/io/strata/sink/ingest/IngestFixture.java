@@ -1,6 +1,7 @@
 package io.strata.sink.ingest;
 
 import io.strata.embedded.EmbeddedKafka;
+import io.strata.embedded.EmbeddedPostgres;
 import io.strata.schemas.serde.AvroSerdes;
 import io.strata.sink.db.Migrations;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jdbi.v3.core.Jdbi;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** One test class's topics, consumer group and database on the shared embedded broker and PostgreSQL. */
 final class IngestFixture implements AutoCloseable {
@@ -45,11 +47,13 @@ final class IngestFixture implements AutoCloseable {
     final String changes;
     final String group;
     private final KafkaProducer<String, byte[]> producer;
+    private DataSource sinkDataSource;
 
     IngestFixture(EmbeddedKafka kafka, DataSource dataSource, String prefix, int partitions) {
         this.kafka = kafka;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.sinkDataSource = dataSource;
         Migrations.migrate(dataSource);
         raw = prefix + ".metrics.raw";
         hourly = prefix + ".metrics.hourly";
@@ -94,10 +98,26 @@ final class IngestFixture implements AutoCloseable {
         return sink(1);
     }
 
+    /**
+     * Makes the sink log in as {@code login}, a role holding nothing but {@code strata_writer}, as in production
+     * (the migrations ran as the owner).
+     */
+    void writeAs(EmbeddedPostgres postgres, String database, String login) {
+        jdbi.useHandle(handle -> {
+            handle.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + login
+                    + "') THEN CREATE ROLE " + login + " LOGIN; END IF; END $$");
+            handle.execute("GRANT strata_writer TO " + login);
+        });
+        PGSimpleDataSource writer = new PGSimpleDataSource();
+        writer.setURL(postgres.jdbcUrl(database));
+        writer.setUser(login);
+        sinkDataSource = writer;
+    }
+
     SinkIngest sink(int threads) {
         return SinkIngest.create(
                 settings(threads),
-                dataSource,
+                sinkDataSource,
                 StateTopics.all(inventory, pgstate, changes),
                 PartitionPreparer.usingDatabaseFunction());
     }

@@ -31,6 +31,7 @@ class SinkIngestIT {
     static void setUp(EmbeddedKafka kafka, EmbeddedPostgres postgres) {
         postgres.createDatabase("it_sink_ingest");
         fixture = new IngestFixture(kafka, postgres.dataSource("it_sink_ingest"), "it-sink-ingest", PARTITIONS);
+        fixture.writeAs(postgres, "it_sink_ingest", "it_sink_ingest_writer");
     }
 
     @AfterAll

@@ -28,6 +28,7 @@ class StateTopicsIT {
     static void setUp(EmbeddedKafka kafka, EmbeddedPostgres postgres) {
         postgres.createDatabase("it_state_topics");
         fixture = new IngestFixture(kafka, postgres.dataSource("it_state_topics"), "it-state-topics", 1);
+        fixture.writeAs(postgres, "it_state_topics", "it_state_topics_writer");
     }
 
     @AfterAll
