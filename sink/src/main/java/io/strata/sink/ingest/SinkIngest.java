@@ -88,6 +88,9 @@ public final class SinkIngest implements AutoCloseable {
         KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(producerFactory);
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(
                 template, (record, error) -> new TopicPartition(settings.deadLetterTopic(), -1));
+        // The dead-letter contract is the strata.dlt.* headers (DeadLetterHeaders); Spring's own kafka_dlt-*
+        // headers would repeat them, with a stack trace per record.
+        deadLetters.excludeHeader(DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.values());
         deadLetters.addHeadersFunction(SinkIngest::deadLetterHeaders);
 
         Set<String> subscribed =

@@ -136,6 +136,9 @@ class DeadLetterIT {
                 rollupReason = header(deadLetter, DeadLetterHeaders.REASON);
             }
             assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).isNotBlank();
+            assertThat(deadLetter.headers().toArray())
+                    .as("only the strata.dlt.* contract, no kafka_dlt-* stack traces")
+                    .allSatisfy(h -> assertThat(h.key()).startsWith(DeadLetterHeaders.PREFIX));
         }
         assertThat(rawReasons).isEqualTo(expectedReasons);
         assertThat(rollupReason).isEqualTo(Rejection.UNKNOWN_NODE);
