@@ -1,18 +1,16 @@
 package io.strata.sink.copy;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Streams a {@link SampleBuffer} into {@code metric_samples} with one {@code COPY ... FROM STDIN (FORMAT BINARY)},
- * on the caller's connection and inside the caller's transaction. The rows are encoded straight into pgjdbc's COPY
- * stream in 64 KiB chunks, never materialized as one array.
+ * on the caller's connection and inside the caller's transaction. The rows are encoded into a reused 64 KiB chunk
+ * that is handed to pgjdbc whenever it fills: the whole stream is never materialized as one array.
  */
 public final class MetricSampleCopy {
 
@@ -32,30 +30,28 @@ public final class MetricSampleCopy {
             return 0;
         }
         PGConnection pg = connection.unwrap(PGConnection.class);
-        PGCopyOutputStream copy = new PGCopyOutputStream(pg, PgBinaryCopy.COPY_METRIC_SAMPLES, CHUNK_BYTES);
+        CopyIn copy = pg.getCopyAPI().copyIn(PgBinaryCopy.COPY_METRIC_SAMPLES);
         try {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(copy, CHUNK_BYTES));
-            PgBinaryCopy.writeHeader(out);
+            // Rows are encoded into one reused chunk and handed to pgjdbc a chunk at a time.
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
+            PgBinaryCopy.writeHeader(chunk);
             for (int i = 0; i < rows.size(); i++) {
-                PgBinaryCopy.writeRow(out, rows.seriesId(i), rows.epochMicros(i), rows.value(i));
+                if (chunk.remaining() < PgBinaryCopy.ROW_BYTES + 2) {
+                    copy.writeToCopy(chunk.array(), 0, chunk.position());
+                    chunk.clear();
+                }
+                PgBinaryCopy.writeRow(chunk, rows.seriesId(i), rows.epochMicros(i), rows.value(i));
             }
-            PgBinaryCopy.writeTrailer(out);
-            out.flush();
+            PgBinaryCopy.writeTrailer(chunk);
+            copy.writeToCopy(chunk.array(), 0, chunk.position());
             return copy.endCopy();
-        } catch (IOException e) {
-            // pgjdbc reports server errors during the copy as IOExceptions wrapping the SQLException.
-            cancelQuietly(copy);
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw new SQLException("COPY into metric_samples failed: " + e.getMessage(), "08006", e);
         } catch (SQLException | RuntimeException e) {
             cancelQuietly(copy);
             throw e;
         }
     }
 
-    private static void cancelQuietly(PGCopyOutputStream copy) {
+    private static void cancelQuietly(CopyIn copy) {
         try {
             if (copy.isActive()) {
                 copy.cancelCopy();

@@ -1,9 +1,9 @@
 package io.strata.sink.copy;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -38,13 +38,7 @@ public final class PgBinaryCopy {
     /** Writes the header, every row of {@code rows}, and the trailer. */
     public static void write(SampleBuffer rows, OutputStream out) {
         try {
-            DataOutputStream data = new DataOutputStream(out);
-            writeHeader(data);
-            for (int i = 0; i < rows.size(); i++) {
-                writeRow(data, rows.seriesId(i), rows.epochMicros(i), rows.value(i));
-            }
-            writeTrailer(data);
-            data.flush();
+            out.write(encode(rows));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write COPY data", e);
         }
@@ -52,29 +46,34 @@ public final class PgBinaryCopy {
 
     /** The whole encoding of {@code rows} as a byte array. */
     public static byte[] encode(SampleBuffer rows) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(FRAME_BYTES + rows.size() * ROW_BYTES);
-        write(rows, out);
-        return out.toByteArray();
+        ByteBuffer buffer = ByteBuffer.allocate(FRAME_BYTES + rows.size() * ROW_BYTES);
+        writeHeader(buffer);
+        for (int i = 0; i < rows.size(); i++) {
+            writeRow(buffer, rows.seriesId(i), rows.epochMicros(i), rows.value(i));
+        }
+        writeTrailer(buffer);
+        return buffer.array();
     }
 
-    static void writeHeader(DataOutputStream out) throws IOException {
-        out.write(SIGNATURE);
-        out.writeInt(0); // flags: no OIDs
-        out.writeInt(0); // header extension length
+    static void writeHeader(ByteBuffer out) {
+        out.put(SIGNATURE);
+        out.putInt(0); // flags: no OIDs
+        out.putInt(0); // header extension length
     }
 
-    static void writeRow(DataOutputStream out, long seriesId, long epochMicros, double value) throws IOException {
-        out.writeShort(FIELD_COUNT);
-        out.writeInt(8);
-        out.writeLong(seriesId);
-        out.writeInt(8);
-        out.writeLong(Math.subtractExact(epochMicros, POSTGRES_EPOCH_OFFSET_MICROS));
-        out.writeInt(8);
-        out.writeLong(Double.doubleToRawLongBits(value));
+    /** One tuple; {@code out} is big-endian (a ByteBuffer's default), as COPY BINARY wants. */
+    static void writeRow(ByteBuffer out, long seriesId, long epochMicros, double value) {
+        out.putShort(FIELD_COUNT);
+        out.putInt(8);
+        out.putLong(seriesId);
+        out.putInt(8);
+        out.putLong(Math.subtractExact(epochMicros, POSTGRES_EPOCH_OFFSET_MICROS));
+        out.putInt(8);
+        out.putLong(Double.doubleToRawLongBits(value));
     }
 
-    static void writeTrailer(DataOutputStream out) throws IOException {
-        out.writeShort(-1);
+    static void writeTrailer(ByteBuffer out) {
+        out.putShort((short) -1);
     }
 
     /** The signature as text, for messages. */

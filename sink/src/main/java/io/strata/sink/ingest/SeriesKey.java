@@ -35,6 +35,10 @@ record SeriesKey(String nodeKey, String category, String name, String labelsJson
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodeKey, category, name, labelsJson);
+        // No varargs array: this runs for every sample of every batch.
+        int hash = nodeKey.hashCode();
+        hash = 31 * hash + category.hashCode();
+        hash = 31 * hash + name.hashCode();
+        return 31 * hash + labelsJson.hashCode();
     }
 }
