@@ -1,5 +1,6 @@
 package io.strata.sink.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.schemas.deadletter.DeadLetters;
 import io.strata.schemas.serde.RecordDecodingException;
 import java.sql.SQLException;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -70,6 +72,7 @@ public final class SinkIngest implements AutoCloseable {
     private final IngestSettings settings;
     private final IngestStats stats = new IngestStats();
     private final DefaultKafkaProducerFactory<byte[], byte[]> producerFactory;
+    private final DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory;
     private final ConcurrentMessageListenerContainer<byte[], byte[]> container;
     private final List<String> topics;
 
@@ -112,7 +115,8 @@ public final class SinkIngest implements AutoCloseable {
         properties.setConsumerRebalanceListener(seeker);
         properties.setMessageListener(new IngestListener(processor, deadLetters, seeker));
 
-        container = new ConcurrentMessageListenerContainer<>(consumerFactory(settings), properties);
+        consumerFactory = consumerFactory(settings);
+        container = new ConcurrentMessageListenerContainer<>(consumerFactory, properties);
         container.setConcurrency(settings.concurrency());
         container.setBeanName("strata-sink-" + settings.groupId());
         container.setCommonErrorHandler(errorHandler(settings, processor, deadLetters));
@@ -145,6 +149,11 @@ public final class SinkIngest implements AutoCloseable {
                 List.copyOf(Objects.requireNonNull(stateTopics, "stateTopics")),
                 Objects.requireNonNull(partitions, "partitions"),
                 Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** Publishes the Kafka consumers' own metrics (lag, fetch rates) to {@code registry}; call before {@link #start()}. */
+    public void bindMetrics(MeterRegistry registry) {
+        consumerFactory.addListener(new MicrometerConsumerListener<>(Objects.requireNonNull(registry, "registry")));
     }
 
     /** Starts consuming. */
