@@ -9,6 +9,7 @@ import io.strata.schemas.avro.MetricSeries;
 import io.strata.schemas.avro.RollupTier;
 import io.strata.schemas.serde.AvroSerdes;
 import io.strata.schemas.serde.RecordDecodingException;
+import io.strata.schemas.sketch.SketchProtobuf;
 import io.strata.sink.copy.MetricSampleCopy;
 import io.strata.sink.copy.SampleBuffer;
 import java.sql.Connection;
@@ -273,7 +274,7 @@ final class BatchProcessor {
                         .ifPresent(rejection -> item.rejection = rejection);
                 if (!item.rejected()) {
                     try {
-                        item.sketch = SketchProto.decode(RollupWriter.bytes(rollup.getSketch()));
+                        item.sketch = SketchProtobuf.decode(RollupWriter.bytes(rollup.getSketch()));
                     } catch (IllegalArgumentException e) {
                         item.rejection = new Rejection(Rejection.BAD_SKETCH, e.getMessage());
                     }

@@ -1,4 +1,4 @@
-package io.strata.sink.ingest;
+package io.strata.schemas.sketch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class SketchProtoTest {
+class SketchProtobufTest {
 
     static Stream<DDSketch> sketches() {
         return Stream.of(
@@ -29,7 +29,7 @@ class SketchProtoTest {
         }
         sketch.accept(0.0);
 
-        DDSketch decoded = SketchProto.decode(bytes(sketch.serialize()));
+        DDSketch decoded = SketchProtobuf.decode(bytes(sketch.serialize()));
 
         assertThat(decoded.getCount()).isEqualTo(sketch.getCount());
         for (double quantile : new double[] {0, 0.01, 0.25, 0.5, 0.95, 0.99, 1}) {
@@ -43,16 +43,16 @@ class SketchProtoTest {
 
     @Test
     void shouldDecodeAnEmptySketch() {
-        DDSketch decoded = SketchProto.decode(bytes(DDSketch.balanced(0.01).serialize()));
+        DDSketch decoded = SketchProtobuf.decode(bytes(DDSketch.balanced(0.01).serialize()));
 
         assertThat(decoded.isEmpty()).isTrue();
     }
 
     @Test
     void shouldRejectBytesThatAreNoSketch() {
-        assertThatThrownBy(() -> SketchProto.decode(new byte[] {0x0a, 0x7f, 0x01}))
+        assertThatThrownBy(() -> SketchProtobuf.decode(new byte[] {0x0a, 0x7f, 0x01}))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SketchProto.decode(new byte[0]))
+        assertThatThrownBy(() -> SketchProtobuf.decode(new byte[0]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mapping");
     }

@@ -1,4 +1,4 @@
-package io.strata.sink.ingest;
+package io.strata.schemas.sketch;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.mapping.CubicallyInterpolatedMapping;
@@ -6,8 +6,8 @@ import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LinearlyInterpolatedMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.mapping.QuadraticallyInterpolatedMapping;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
-import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -16,31 +16,43 @@ import java.nio.ByteOrder;
  * of DataDog's {@code ddsketch.proto}): mapping (gamma, index offset, interpolation), positive and negative stores
  * (sparse {@code binCounts} map and contiguous counts) and the zero count.
  *
- * <p>Decoded here rather than with {@code DDSketchProtoBinding}, whose generated classes need protobuf-java 3.x at
+ * <p>Stores are bounded ({@link #MAX_BINS} bins, collapsing the lowest), so a hostile record cannot make the
+ * reader allocate without limit. Decoded here rather than with {@code DDSketchProtoBinding}, whose generated classes need protobuf-java 3.x at
  * run time; the wire format is small and stable.
  */
-final class SketchProto {
+public final class SketchProtobuf {
 
     private static final int VARINT = 0;
     private static final int FIXED64 = 1;
     private static final int LENGTH_DELIMITED = 2;
     private static final int FIXED32 = 5;
 
-    private SketchProto() {}
+    /** Most bins a decoded store keeps: enough for any sketch Strata writes, and a bound on what a bad record costs. */
+    public static final int MAX_BINS = 2048;
+
+    private SketchProtobuf() {}
+
+    /** The bytes {@code MetricRollup.sketch} carries: {@code DDSketch.serialize()}. */
+    public static byte[] encode(DDSketch sketch) {
+        ByteBuffer buffer = sketch.serialize();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
 
     /**
      * The sketch in {@code bytes}.
      *
      * @throws IllegalArgumentException when the bytes are not a well-formed sketch
      */
-    static DDSketch decode(byte[] bytes) {
+    public static DDSketch decode(byte[] bytes) {
         try {
             Reader reader = new Reader(ByteBuffer.wrap(bytes));
             double gamma = Double.NaN;
             double indexOffset = 0;
             int interpolation = 0;
-            Store positive = new UnboundedSizeDenseStore();
-            Store negative = new UnboundedSizeDenseStore();
+            Store positive = new CollapsingLowestDenseStore(MAX_BINS);
+            Store negative = new CollapsingLowestDenseStore(MAX_BINS);
             double zeroCount = 0;
             while (reader.hasMore()) {
                 int tag = reader.varint32();
