@@ -1,6 +1,7 @@
 package io.strata.sink.db;
 
 import io.strata.schemas.retention.RetentionPolicy;
+import io.strata.sink.snapshot.StateSnapshots;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +87,7 @@ public final class PartitionMaintenance {
                     cutoff,
                     retention(table));
         }
-        int pruned = jdbi.inTransaction(h -> pruneAutomatedSnapshots(h, policy.automatedSnapshotsKept()));
+        int pruned = jdbi.inTransaction(h -> StateSnapshots.pruneAutomated(h, policy.automatedSnapshotsKept()));
         LOG.info("automated snapshots pruned: {} (keeping the newest {})", pruned, policy.automatedSnapshotsKept());
         return new Report(created, dropped, pruned);
     }
@@ -148,15 +149,6 @@ public final class PartitionMaintenance {
                         rs.getTimestamp(2).toInstant(),
                         rs.getTimestamp(3).toInstant()))
                 .list();
-    }
-
-    /** Deletes automated snapshots beyond the newest {@code keep}; other types are never pruned. */
-    static int pruneAutomatedSnapshots(Handle handle, int keep) {
-        return handle.createUpdate("DELETE FROM system_state_snapshots WHERE snapshot_type = 'automated' AND id IN "
-                        + "(SELECT id FROM system_state_snapshots WHERE snapshot_type = 'automated' "
-                        + "ORDER BY created_at DESC, id DESC OFFSET :keep)")
-                .bind("keep", keep)
-                .execute();
     }
 
     /**

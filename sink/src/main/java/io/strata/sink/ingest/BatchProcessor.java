@@ -1,0 +1,476 @@
+package io.strata.sink.ingest;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import io.strata.schemas.avro.MetricBatch;
+import io.strata.schemas.avro.MetricKind;
+import io.strata.schemas.avro.MetricRollup;
+import io.strata.schemas.avro.MetricSample;
+import io.strata.schemas.avro.MetricSeries;
+import io.strata.schemas.avro.RollupTier;
+import io.strata.schemas.serde.AvroSerdes;
+import io.strata.schemas.serde.RecordDecodingException;
+import io.strata.schemas.sketch.SketchProtobuf;
+import io.strata.sink.copy.MetricSampleCopy;
+import io.strata.sink.copy.SampleBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+
+/**
+ * One poll's records into PostgreSQL: decode, validate, dead-letter the bad ones, then one transaction that registers
+ * new nodes and series, COPYs the raw samples, upserts rollups, writes state records and stores the next offset of
+ * every partition of the batch (dead-lettered records included). Independent of the listener container, so that
+ * the container's threads, a benchmark or a test can drive it alike.
+ */
+final class BatchProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
+
+    /** Dead letters sent in this process whose batch did not commit yet: not re-sent while the batch is retried. */
+    private static final int MAX_REMEMBERED_DEAD_LETTERS = 100_000;
+
+    private final IngestSettings settings;
+    private final Jdbi jdbi;
+    private final SeriesRegistry registry;
+    private final RecordValidator validator;
+    private final OffsetStore offsets;
+    private final Map<String, StateTopic<?>> stateTopics;
+    private final PartitionPreparer partitions;
+    private final Clock clock;
+    private final IngestStats stats;
+    private final Set<String> sentDeadLetters = java.util.Collections.newSetFromMap(
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > MAX_REMEMBERED_DEAD_LETTERS;
+                }
+            }));
+
+    BatchProcessor(
+            IngestSettings settings,
+            Jdbi jdbi,
+            SeriesRegistry registry,
+            Collection<StateTopic<?>> stateTopics,
+            PartitionPreparer partitions,
+            Clock clock,
+            IngestStats stats) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.validator = new RecordValidator(settings.validation());
+        this.offsets = new OffsetStore(settings.groupId());
+        this.stateTopics = new HashMap<>();
+        for (StateTopic<?> topic : stateTopics) {
+            this.stateTopics.put(topic.topic(), topic);
+        }
+        this.partitions = Objects.requireNonNull(partitions, "partitions");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.stats = Objects.requireNonNull(stats, "stats");
+    }
+
+    OffsetStore offsets() {
+        return offsets;
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** A consumed record and what became of it. */
+    private static final class Item {
+        final int index;
+        final ConsumerRecord<byte[], byte[]> record;
+        Object value;
+        DDSketch sketch;
+        StateTopic<?> state;
+        Rejection rejection;
+        Throwable error;
+        /** The series of each sample of a MetricBatch, or of the rollup: derived once, outside the transaction. */
+        SeriesKey[] seriesKeys;
+
+        Item(int index, ConsumerRecord<byte[], byte[]> record) {
+            this.index = index;
+            this.record = record;
+        }
+
+        boolean rejected() {
+            return rejection != null;
+        }
+    }
+
+    /**
+     * Processes a batch. Bad records go to {@code deadLetter} (which must have sent them when it returns) before the
+     * transaction commits.
+     *
+     * @throws DatabaseUnavailableException when the database failed for a reason that is no record's fault: nothing
+     *     of this batch committed
+     * @throws BatchListenerFailedException when PostgreSQL rejected the record at its index: the records before it
+     *     committed, the record is to be retried and then dead-lettered
+     * @throws OffsetStore.OffsetConflictException when another consumer committed these offsets first
+     */
+    void process(
+            List<ConsumerRecord<byte[], byte[]>> records,
+            BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Item> items = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            items.add(decode(new Item(i, records.get(i))));
+        }
+        validate(items, now);
+        for (Item item : items) {
+            if (item.rejected()) {
+                sendDeadLetter(item, deadLetter);
+            } else {
+                item.seriesKeys = seriesKeys(item.value);
+            }
+        }
+        try {
+            store(items, ranges(items));
+        } catch (OffsetStore.OffsetConflictException conflict) {
+            throw conflict;
+        } catch (RuntimeException e) {
+            if (DatabaseErrors.isRecordFault(e)) {
+                LOG.warn(
+                        "A record of a batch of {} was rejected ({}); writing the batch record by record to find it",
+                        items.size(),
+                        e instanceof PoisonRecordException poison
+                                ? poison.reason()
+                                : "SQLState " + DatabaseErrors.sqlState(e));
+                isolate(items);
+            } else if (DatabaseErrors.isDatabaseError(e)) {
+                stats.retried();
+                LOG.warn(
+                        "Database unavailable (SQLState {}: {}); batch of {} records not committed, retrying with backoff",
+                        DatabaseErrors.sqlState(e),
+                        DatabaseErrors.sqlException(e)
+                                .map(Throwable::getMessage)
+                                .orElse(e.getMessage()),
+                        items.size());
+                throw new DatabaseUnavailableException(
+                        "Database failed (SQLState " + DatabaseErrors.sqlState(e) + "); batch of " + items.size()
+                                + " records not committed: " + e.getMessage(),
+                        e);
+            } else {
+                throw e;
+            }
+        }
+        for (Item item : items) {
+            if (item.rejected()) {
+                sentDeadLetters.remove(key(item.record));
+            }
+        }
+    }
+
+    /** After a batch failed on a rejected value: one transaction per record finds it, and commits those before it. */
+    private void isolate(List<Item> items) {
+        for (Item item : items) {
+            TopicPartition partition = new TopicPartition(item.record.topic(), item.record.partition());
+            try {
+                store(
+                        List.of(item),
+                        Map.of(partition, new OffsetStore.Range(item.record.offset(), item.record.offset() + 1)));
+            } catch (OffsetStore.OffsetConflictException conflict) {
+                throw conflict;
+            } catch (RuntimeException e) {
+                if (DatabaseErrors.isRecordFault(e)) {
+                    throw new BatchListenerFailedException(
+                            "PostgreSQL rejected " + describe(item.record) + " (SQLState " + DatabaseErrors.sqlState(e)
+                                    + ")",
+                            e,
+                            item.index);
+                }
+                stats.retried();
+                throw new DatabaseUnavailableException("Database failed while isolating a rejected record", e);
+            }
+        }
+    }
+
+    private Item decode(Item item) {
+        String topic = item.record.topic();
+        try {
+            if (item.record.value() == null) {
+                item.rejection = new Rejection("decode.null-value", "record has no value (a tombstone)");
+            } else if (topic.equals(settings.rawTopic())) {
+                item.value = AvroSerdes.metricBatch().deserialize(topic, item.record.value());
+            } else if (topic.equals(settings.hourlyTopic()) || topic.equals(settings.dailyTopic())) {
+                MetricRollup rollup = AvroSerdes.metricRollup().deserialize(topic, item.record.value());
+                item.value = rollup;
+            } else if (stateTopics.containsKey(topic)) {
+                StateTopic<?> state = stateTopics.get(topic);
+                item.state = state;
+                item.value = state.serde().deserialize(topic, item.record.value());
+            } else {
+                item.rejection = new Rejection("error.unhandled-topic", "no writer for topic " + topic);
+            }
+        } catch (RecordDecodingException e) {
+            RecordDecodingException located = e.withLocation(item.record.partition(), item.record.offset());
+            item.rejection = new Rejection(located.reason().code(), located.getMessage());
+            item.error = located;
+        }
+        return item;
+    }
+
+    private void validate(List<Item> items, Instant now) {
+        Set<String> knownNodes = new HashSet<>();
+        Set<String> rollupNodes = new LinkedHashSet<>();
+        for (Item item : items) {
+            if (item.rejected()) {
+                continue;
+            }
+            if (item.value instanceof MetricBatch batch) {
+                validator.validate(batch, now).ifPresent(rejection -> item.rejection = rejection);
+                if (!item.rejected()) {
+                    knownNodes.add(batch.getNodeId()); // registered by this very transaction
+                }
+            } else if (item.value instanceof MetricRollup rollup) {
+                if (registry.cachedNode(rollup.getNodeId()) != null) {
+                    knownNodes.add(rollup.getNodeId());
+                } else {
+                    rollupNodes.add(rollup.getNodeId());
+                }
+            }
+        }
+        rollupNodes.removeAll(knownNodes);
+        if (!rollupNodes.isEmpty()) {
+            try {
+                knownNodes.addAll(jdbi.withHandle(handle -> registry.findNodes(handle.getConnection(), rollupNodes))
+                        .keySet());
+            } catch (SQLException | RuntimeException e) {
+                stats.retried();
+                LOG.warn(
+                        "Database unavailable while looking up nodes (SQLState {}); retrying with backoff",
+                        DatabaseErrors.sqlState(e));
+                throw new DatabaseUnavailableException("Cannot look up nodes", e);
+            }
+        }
+        for (Item item : items) {
+            if (!item.rejected() && item.value instanceof MetricRollup rollup) {
+                validator
+                        .validate(rollup, now, knownNodes::contains)
+                        .ifPresent(rejection -> item.rejection = rejection);
+                if (!item.rejected()) {
+                    try {
+                        item.sketch = SketchProtobuf.decode(RollupWriter.bytes(rollup.getSketch()));
+                    } catch (IllegalArgumentException e) {
+                        item.rejection = new Rejection(Rejection.BAD_SKETCH, e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private void sendDeadLetter(Item item, BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter) {
+        String key = key(item.record);
+        if (sentDeadLetters.contains(key)) {
+            return; // sent already, while an earlier attempt of this batch failed on the database
+        }
+        PoisonRecordException error =
+                new PoisonRecordException(item.rejection.reason(), item.rejection.message(), item.error);
+        LOG.warn(
+                "Dead-lettering {}: {} ({})", describe(item.record), item.rejection.reason(), item.rejection.message());
+        deadLetter.accept(item.record, error);
+        stats.deadLettered(item.rejection.reason());
+        sentDeadLetters.add(key);
+    }
+
+    private void store(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges) {
+        SeriesRegistry.Pending pending = new SeriesRegistry.Pending();
+        long[] counts = new long[3];
+        jdbi.useTransaction(handle -> {
+            Connection connection = handle.getConnection();
+            try {
+                writeRows(handle, connection, pending, items, counts);
+                offsets.write(connection, ranges);
+            } catch (SQLException e) {
+                throw new DatabaseSqlException(e);
+            }
+        });
+        registry.committed(pending);
+        stats.committed(items.size(), counts[0], counts[1], counts[2]);
+    }
+
+    private void writeRows(
+            Handle handle, Connection connection, SeriesRegistry.Pending pending, List<Item> items, long[] counts)
+            throws SQLException {
+        // State first: an inventory record may create the node that the metrics of the same batch belong to.
+        for (Item item : items) {
+            if (!item.rejected() && item.state != null) {
+                item.state.write(handle, item.value);
+                counts[2]++;
+            }
+        }
+        Map<String, Long> nodeIds = new HashMap<>();
+        Set<String> rollupNodes = new HashSet<>();
+        Map<SeriesKey, SeriesKey> seriesKeys = new LinkedHashMap<>();
+        int sampleCount = 0;
+        for (Item item : items) {
+            if (item.rejected() || item.state != null) {
+                continue;
+            }
+            if (item.value instanceof MetricBatch batch) {
+                nodeIds.computeIfAbsent(batch.getNodeId(), nodeKey -> {
+                    try {
+                        return registry.registerNode(connection, pending, nodeKey, batch.getNodeName());
+                    } catch (SQLException e) {
+                        throw new DatabaseSqlException(e);
+                    }
+                });
+                for (SeriesKey key : item.seriesKeys) {
+                    seriesKeys.putIfAbsent(key, key);
+                }
+            } else if (item.value instanceof MetricRollup rollup) {
+                rollupNodes.add(rollup.getNodeId());
+                seriesKeys.putIfAbsent(item.seriesKeys[0], item.seriesKeys[0]);
+            }
+            if (item.value instanceof MetricBatch batch) {
+                sampleCount += batch.getSamples().size();
+            }
+        }
+        rollupNodes.removeAll(nodeIds.keySet());
+        if (!rollupNodes.isEmpty()) {
+            nodeIds.putAll(registry.findNodes(connection, rollupNodes));
+        }
+        Map<SeriesKey, Long> seriesIds = registry.resolve(connection, pending, seriesKeys.keySet(), nodeIds);
+
+        SampleBuffer samples = new SampleBuffer(Math.max(16, sampleCount));
+        long minMicros = Long.MAX_VALUE;
+        long maxMicros = Long.MIN_VALUE;
+        Map<RollupTier, List<RollupWriter.Row>> rollups = new LinkedHashMap<>();
+        Map<RollupTier, Instant[]> rollupRange = new HashMap<>();
+        for (Item item : items) {
+            if (item.rejected()) {
+                continue;
+            }
+            if (item.value instanceof MetricBatch batch) {
+                List<MetricSample> batchSamples = batch.getSamples();
+                for (int i = 0; i < batchSamples.size(); i++) {
+                    MetricSample sample = batchSamples.get(i);
+                    long seriesId = seriesIds.get(item.seriesKeys[i]);
+                    long micros = SampleBuffer.toEpochMicros(sample.getTimestamp());
+                    samples.add(seriesId, micros, sample.getValue());
+                    minMicros = Math.min(minMicros, micros);
+                    maxMicros = Math.max(maxMicros, micros);
+                }
+            } else if (item.value instanceof MetricRollup rollup) {
+                long seriesId = seriesIds.get(item.seriesKeys[0]);
+                rollups.computeIfAbsent(rollup.getTier(), tier -> new ArrayList<>())
+                        .add(new RollupWriter.Row(seriesId, rollup, item.sketch));
+                Instant[] range = rollupRange.computeIfAbsent(
+                        rollup.getTier(), tier -> new Instant[] {rollup.getBucketStart(), rollup.getBucketStart()});
+                if (rollup.getBucketStart().isBefore(range[0])) {
+                    range[0] = rollup.getBucketStart();
+                }
+                if (rollup.getBucketStart().isAfter(range[1])) {
+                    range[1] = rollup.getBucketStart();
+                }
+            }
+        }
+        if (!samples.isEmpty()) {
+            partitions.prepare(handle, "metric_samples", micros(minMicros), micros(maxMicros));
+            counts[0] += MetricSampleCopy.copy(connection, samples);
+        }
+        for (Map.Entry<RollupTier, List<RollupWriter.Row>> tier : rollups.entrySet()) {
+            Instant[] range = rollupRange.get(tier.getKey());
+            partitions.prepare(handle, RollupWriter.table(tier.getKey()), range[0], range[1]);
+            RollupWriter.upsert(connection, tier.getKey(), tier.getValue());
+            counts[1] += tier.getValue().size();
+        }
+    }
+
+    private static Map<TopicPartition, OffsetStore.Range> ranges(List<Item> items) {
+        Map<TopicPartition, OffsetStore.Range> ranges = new LinkedHashMap<>();
+        for (Item item : items) {
+            TopicPartition partition = new TopicPartition(item.record.topic(), item.record.partition());
+            long offset = item.record.offset();
+            ranges.merge(
+                    partition,
+                    new OffsetStore.Range(offset, offset + 1),
+                    (a, b) -> new OffsetStore.Range(Math.min(a.first(), b.first()), Math.max(a.next(), b.next())));
+        }
+        return ranges;
+    }
+
+    private static SeriesKey[] seriesKeys(Object value) {
+        if (value instanceof MetricBatch batch) {
+            List<MetricSample> samples = batch.getSamples();
+            SeriesKey[] keys = new SeriesKey[samples.size()];
+            for (int i = 0; i < keys.length; i++) {
+                MetricSample sample = samples.get(i);
+                keys[i] = seriesKey(
+                        batch.getNodeId(),
+                        sample.getCategory(),
+                        sample.getName(),
+                        sample.getLabels(),
+                        sample.getUnit(),
+                        sample.getKind());
+            }
+            return keys;
+        }
+        if (value instanceof MetricRollup rollup) {
+            return new SeriesKey[] {seriesKey(rollup.getNodeId(), rollup.getSeries())};
+        }
+        return new SeriesKey[0];
+    }
+
+    private static SeriesKey seriesKey(String nodeKey, MetricSeries series) {
+        return seriesKey(
+                nodeKey,
+                series.getCategory(),
+                series.getName(),
+                series.getLabels(),
+                series.getUnit(),
+                series.getKind());
+    }
+
+    private static SeriesKey seriesKey(
+            String nodeKey, String category, String name, Map<String, String> labels, String unit, MetricKind kind) {
+        return new SeriesKey(
+                nodeKey, category, name, LabelsJson.of(labels), unit, kind == MetricKind.COUNTER ? "counter" : "gauge");
+    }
+
+    private static Instant micros(long epochMicros) {
+        return Instant.ofEpochSecond(
+                Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000);
+    }
+
+    private static String key(ConsumerRecord<?, ?> record) {
+        return record.topic() + "/" + record.partition() + "@" + record.offset();
+    }
+
+    static String describe(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /** A checked SQLException carried through Jdbi's callback. */
+    static final class DatabaseSqlException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DatabaseSqlException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.strata.sink.ingest;
+
+import io.strata.schemas.avro.MetricBatch;
+import io.strata.schemas.avro.MetricRollup;
+import io.strata.schemas.avro.MetricSample;
+import io.strata.schemas.avro.MetricSeries;
+import io.strata.schemas.avro.RollupTier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Checks decoded records against {@link ValidationRules}. A record is accepted or rejected as a whole: the Kafka
+ * record is the unit that is dead-lettered, so one bad sample sends its whole batch to the dead-letter topic.
+ *
+ * <p>Quotes, backslashes, tabs, newlines, SQL keywords and any other Unicode are valid: they are bound as parameters
+ * and COPYed in binary, so they are stored verbatim. Only U+0000 is rejected, because PostgreSQL's {@code text} and
+ * {@code jsonb} cannot hold it.
+ */
+final class RecordValidator {
+
+    private final ValidationRules rules;
+
+    RecordValidator(ValidationRules rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+    }
+
+    /** The first problem of a raw batch, if any. */
+    Optional<Rejection> validate(MetricBatch batch, Instant now) {
+        Optional<Rejection> problem = name("nodeId", batch.getNodeId()).or(() -> name("nodeName", batch.getNodeName()));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        Instant oldest = now.minus(rules.maxAge());
+        Instant newest = now.plus(rules.maxFuture());
+        int index = 0;
+        for (MetricSample sample : batch.getSamples()) {
+            if (looksValid(sample, oldest, newest)) {
+                index++;
+                continue; // the detailed checks below only run to say what is wrong
+            }
+            String where = "sample " + index + " (" + sample.getCategory() + "/" + sample.getName() + ")";
+            problem = series(where, sample.getCategory(), sample.getName(), sample.getUnit(), sample.getLabels())
+                    .or(() -> finite(where + " value", sample.getValue()))
+                    .or(() -> window(where + " timestamp", sample.getTimestamp(), oldest, newest));
+            if (problem.isPresent()) {
+                return problem;
+            }
+            index++;
+        }
+        return Optional.empty();
+    }
+
+    /** The first problem of a rollup, if any; {@code knownNode} tells whether its node is registered. */
+    Optional<Rejection> validate(MetricRollup rollup, Instant now, Predicate<String> knownNode) {
+        MetricSeries series = rollup.getSeries();
+        Optional<Rejection> problem = name("nodeId", rollup.getNodeId())
+                .or(() ->
+                        series("series", series.getCategory(), series.getName(), series.getUnit(), series.getLabels()));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        if (!rollup.getBucketEnd().isAfter(rollup.getBucketStart()) || rollup.getCount() < 0) {
+            return Optional.of(new Rejection(
+                    Rejection.BAD_BUCKET,
+                    "bucket [" + rollup.getBucketStart() + ", " + rollup.getBucketEnd() + ") with count "
+                            + rollup.getCount()));
+        }
+        problem = finite("sum", rollup.getSum())
+                .or(() -> finite("min", rollup.getMin()))
+                .or(() -> finite("max", rollup.getMax()))
+                .or(() -> finite("first", rollup.getFirst()))
+                .or(() -> finite("last", rollup.getLast()))
+                .or(() -> rollup.getIncrease() == null ? Optional.empty() : finite("increase", rollup.getIncrease()));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        Duration maxAge = rollup.getTier() == RollupTier.DAILY ? rules.dailyMaxAge() : rules.hourlyMaxAge();
+        problem = window("bucketEnd", rollup.getBucketEnd(), now.minus(maxAge), Instant.MAX)
+                .or(() -> window("bucketStart", rollup.getBucketStart(), Instant.MIN, now.plus(rules.maxFuture())));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        if (!knownNode.test(rollup.getNodeId())) {
+            return Optional.of(new Rejection(
+                    Rejection.UNKNOWN_NODE,
+                    "rollup for node '" + rollup.getNodeId() + "', which has no system_nodes row"));
+        }
+        return Optional.empty();
+    }
+
+    /** The checks of a sample without building any message: true when it passes them all. */
+    private boolean looksValid(MetricSample sample, Instant oldest, Instant newest) {
+        if (!Double.isFinite(sample.getValue())) {
+            return false;
+        }
+        Instant at = sample.getTimestamp();
+        if (at.isBefore(oldest) || at.isAfter(newest)) {
+            return false;
+        }
+        if (!plainName(sample.getCategory()) || !plainName(sample.getName())) {
+            return false;
+        }
+        if (sample.getUnit() != null && !plainName(sample.getUnit())) {
+            return false;
+        }
+        Map<String, String> labels = sample.getLabels();
+        if (labels.size() > rules.maxLabels()) {
+            return false;
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            String key = label.getKey();
+            String value = label.getValue();
+            if (key.isEmpty()
+                    || key.length() > rules.maxLabelKeyLength()
+                    || value.length() > rules.maxLabelValueLength()
+                    || key.indexOf('\0') >= 0
+                    || value.indexOf('\0') >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean plainName(String value) {
+        return !value.isBlank() && value.length() <= rules.maxNameLength() && value.indexOf('\0') < 0;
+    }
+
+    private Optional<Rejection> series(
+            String where, String category, String name, String unit, Map<String, String> labels) {
+        Optional<Rejection> problem = name(where + " category", category).or(() -> name(where + " name", name));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        if (unit != null) {
+            problem = name(where + " unit", unit);
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        if (labels.size() > rules.maxLabels()) {
+            return Optional.of(new Rejection(
+                    Rejection.TOO_MANY_LABELS,
+                    where + " has " + labels.size() + " labels, more than " + rules.maxLabels()));
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            String key = label.getKey();
+            String value = label.getValue();
+            if (key.isEmpty()) {
+                return Optional.of(new Rejection(Rejection.EMPTY_NAME, where + " has an empty label key"));
+            }
+            if (key.length() > rules.maxLabelKeyLength()) {
+                return Optional.of(new Rejection(
+                        Rejection.LABEL_KEY_TOO_LONG,
+                        where + " label key of " + key.length() + " chars, more than " + rules.maxLabelKeyLength()));
+            }
+            if (value.length() > rules.maxLabelValueLength()) {
+                return Optional.of(new Rejection(
+                        Rejection.LABEL_VALUE_TOO_LONG,
+                        where + " label '" + abbreviate(key) + "' value of " + value.length() + " chars, more than "
+                                + rules.maxLabelValueLength()));
+            }
+            if (key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                return Optional.of(new Rejection(
+                        Rejection.NUL_CHARACTER, where + " label '" + abbreviate(key) + "' contains U+0000"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Rejection> name(String what, String value) {
+        if (value.isBlank()) {
+            return Optional.of(new Rejection(Rejection.EMPTY_NAME, what + " is empty"));
+        }
+        if (value.length() > rules.maxNameLength()) {
+            return Optional.of(new Rejection(
+                    Rejection.NAME_TOO_LONG,
+                    what + " of " + value.length() + " chars, more than " + rules.maxNameLength()));
+        }
+        if (value.indexOf('\0') >= 0) {
+            return Optional.of(new Rejection(Rejection.NUL_CHARACTER, what + " contains U+0000"));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> finite(String what, double value) {
+        return Double.isFinite(value)
+                ? Optional.empty()
+                : Optional.of(new Rejection(Rejection.NON_FINITE, what + " is " + value));
+    }
+
+    private static Optional<Rejection> window(String what, Instant time, Instant oldest, Instant newest) {
+        if (time.isBefore(oldest)) {
+            return Optional.of(new Rejection(Rejection.TOO_OLD, what + " " + time + " is before " + oldest));
+        }
+        if (time.isAfter(newest)) {
+            return Optional.of(new Rejection(Rejection.IN_FUTURE, what + " " + time + " is after " + newest));
+        }
+        return Optional.empty();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+}

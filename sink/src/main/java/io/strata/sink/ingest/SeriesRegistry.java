@@ -1,0 +1,227 @@
+package io.strata.sink.ingest;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Ids of {@code system_nodes} and {@code metric_series}, cached in memory. New ones are registered by upsert inside
+ * the caller's transaction and kept in a {@link Pending} set until that transaction commits: an id from a rolled
+ * back insert never reaches the cache.
+ */
+final class SeriesRegistry {
+
+    /** Entries kept before the cache is cleared (ids are re-read on demand). */
+    private static final int MAX_CACHED_SERIES = 2_000_000;
+
+    private static final String INSERT_SERIES = """
+            INSERT INTO metric_series (node_id, metric_category, metric_name, metric_unit, labels, kind)
+            SELECT t.node_id, t.category, t.name, t.unit, t.labels::jsonb, t.kind
+            FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                AS t(node_id, category, name, unit, labels, kind)
+            ON CONFLICT (node_id, metric_category, metric_name, labels) DO NOTHING""";
+
+    private static final String SELECT_SERIES = """
+            SELECT t.ord, s.id
+            FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(node_id, category, name, labels, ord)
+            JOIN metric_series s ON s.node_id = t.node_id AND s.metric_category = t.category
+                AND s.metric_name = t.name AND s.labels = t.labels::jsonb""";
+
+    private static final Comparator<SeriesKey> SERIES_ORDER = Comparator.comparing(SeriesKey::nodeKey)
+            .thenComparing(SeriesKey::category)
+            .thenComparing(SeriesKey::name)
+            .thenComparing(SeriesKey::labelsJson);
+
+    private final Map<String, Long> nodes = new ConcurrentHashMap<>();
+    private final Map<SeriesKey, Long> series = new ConcurrentHashMap<>();
+
+    /** Ids registered in a transaction that has not committed yet. */
+    static final class Pending {
+        private final Map<String, Long> nodes = new HashMap<>();
+        private final Map<SeriesKey, Long> series = new HashMap<>();
+    }
+
+    /** The cached id of a node, or null. */
+    Long cachedNode(String nodeKey) {
+        return nodes.get(nodeKey);
+    }
+
+    /** Reads the ids of those of {@code nodeKeys} that are registered; caches them (they are committed rows). */
+    Map<String, Long> findNodes(Connection connection, Collection<String> nodeKeys) throws SQLException {
+        Map<String, Long> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String key : nodeKeys) {
+            Long id = nodes.get(key);
+            if (id != null) {
+                found.put(key, id);
+            } else {
+                missing.add(key);
+            }
+        }
+        if (!missing.isEmpty()) {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT node_key, id FROM system_nodes WHERE node_key = ANY (?)")) {
+                select.setArray(1, connection.createArrayOf("text", missing.toArray()));
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.put(rows.getString(1), rows.getLong(2));
+                        nodes.put(rows.getString(1), rows.getLong(2));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The id of a node, registering it with just its key and name when it has no row yet (a probe's first batch may
+     * arrive before its inventory, which then fills in the rest).
+     */
+    long registerNode(Connection connection, Pending pending, String nodeKey, String nodeName) throws SQLException {
+        Long id = nodes.get(nodeKey);
+        if (id == null) {
+            id = pending.nodes.get(nodeKey);
+        }
+        if (id != null) {
+            return id;
+        }
+        id = selectNode(connection, nodeKey);
+        if (id == null) {
+            id = insertNode(connection, nodeKey, nodeName);
+        }
+        if (id == null) {
+            // Another node holds this name (node_name is unique): register under a name that says which one.
+            id = insertNode(connection, nodeKey, nodeName + " [" + nodeKey + "]");
+        }
+        if (id == null) {
+            throw new IllegalStateException("Cannot register node '" + nodeKey + "'");
+        }
+        pending.nodes.put(nodeKey, id);
+        return id;
+    }
+
+    /** The ids of {@code keys}, registering the missing ones; {@code nodeIds} must hold every key's node. */
+    Map<SeriesKey, Long> resolve(
+            Connection connection, Pending pending, Collection<SeriesKey> keys, Map<String, Long> nodeIds)
+            throws SQLException {
+        Map<SeriesKey, Long> ids = new HashMap<>();
+        Set<SeriesKey> missing = new LinkedHashSet<>();
+        for (SeriesKey key : keys) {
+            Long id = series.get(key);
+            if (id == null) {
+                id = pending.series.get(key);
+            }
+            if (id != null) {
+                ids.put(key, id);
+            } else {
+                missing.add(key);
+            }
+        }
+        if (missing.isEmpty()) {
+            return ids;
+        }
+        List<SeriesKey> ordered = new ArrayList<>(missing);
+        // One order for every sink thread: concurrent registrations then wait on each other instead of deadlocking.
+        ordered.sort(SERIES_ORDER);
+        Long[] nodeColumn = new Long[ordered.size()];
+        String[] categories = new String[ordered.size()];
+        String[] names = new String[ordered.size()];
+        String[] units = new String[ordered.size()];
+        String[] labels = new String[ordered.size()];
+        String[] kinds = new String[ordered.size()];
+        for (int i = 0; i < ordered.size(); i++) {
+            SeriesKey key = ordered.get(i);
+            Long nodeId = nodeIds.get(key.nodeKey());
+            if (nodeId == null) {
+                throw new IllegalStateException("No node id for series of node '" + key.nodeKey() + "'");
+            }
+            nodeColumn[i] = nodeId;
+            categories[i] = key.category();
+            names[i] = key.name();
+            units[i] = key.unit();
+            labels[i] = key.labelsJson();
+            kinds[i] = key.kind();
+        }
+        Array nodeArray = connection.createArrayOf("bigint", nodeColumn);
+        Array categoryArray = connection.createArrayOf("text", categories);
+        Array nameArray = connection.createArrayOf("text", names);
+        Array labelArray = connection.createArrayOf("text", labels);
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_SERIES)) {
+            insert.setArray(1, nodeArray);
+            insert.setArray(2, categoryArray);
+            insert.setArray(3, nameArray);
+            insert.setArray(4, connection.createArrayOf("text", units));
+            insert.setArray(5, labelArray);
+            insert.setArray(6, connection.createArrayOf("text", kinds));
+            insert.executeUpdate();
+        }
+        try (PreparedStatement select = connection.prepareStatement(SELECT_SERIES)) {
+            select.setArray(1, nodeArray);
+            select.setArray(2, categoryArray);
+            select.setArray(3, nameArray);
+            select.setArray(4, labelArray);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    SeriesKey key = ordered.get((int) rows.getLong(1) - 1);
+                    ids.put(key, rows.getLong(2));
+                    pending.series.put(key, rows.getLong(2));
+                }
+            }
+        }
+        for (SeriesKey key : ordered) {
+            if (!ids.containsKey(key)) {
+                throw new IllegalStateException("Series not found after registering it: " + key);
+            }
+        }
+        return ids;
+    }
+
+    /** Moves the ids of a committed transaction into the cache. */
+    void committed(Pending pending) {
+        if (series.size() + pending.series.size() > MAX_CACHED_SERIES) {
+            series.clear();
+        }
+        nodes.putAll(pending.nodes);
+        series.putAll(pending.series);
+    }
+
+    /** Forgets everything (after the tables were changed behind the sink's back). */
+    void clear() {
+        nodes.clear();
+        series.clear();
+    }
+
+    private static Long selectNode(Connection connection, String nodeKey) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM system_nodes WHERE node_key = ?")) {
+            select.setString(1, nodeKey);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        }
+    }
+
+    private static Long insertNode(Connection connection, String nodeKey, String nodeName) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO system_nodes (node_key, node_name) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id")) {
+            insert.setString(1, nodeKey);
+            insert.setString(2, nodeName);
+            try (ResultSet rows = insert.executeQuery()) {
+                if (rows.next()) {
+                    return rows.getLong(1);
+                }
+            }
+        }
+        return selectNode(connection, nodeKey);
+    }
+}

@@ -1,0 +1,206 @@
+package io.strata.sink.bench;
+
+import io.strata.embedded.EmbeddedKafka;
+import io.strata.embedded.EmbeddedPostgres;
+import io.strata.schemas.avro.MetricBatch;
+import io.strata.schemas.avro.MetricKind;
+import io.strata.schemas.avro.MetricSample;
+import io.strata.schemas.serde.AvroSerdes;
+import io.strata.sink.copy.MetricSampleCopy;
+import io.strata.sink.copy.SampleBuffer;
+import io.strata.sink.db.Migrations;
+import io.strata.sink.ingest.IngestSettings;
+import io.strata.sink.ingest.PartitionPreparer;
+import io.strata.sink.ingest.SinkIngest;
+import io.strata.sink.ingest.ValidationRules;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Raw samples per second written by the sink from a filled topic, beside the ceiling: plain COPY BINARY of the same
+ * rows into the same partitioned table, in transactions of the same size. Starts its own embedded broker and
+ * PostgreSQL.
+ *
+ * <pre>
+ * ./mvnw -o -q -pl sink test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.strata.sink.bench.SinkThroughputBench -Dexec.args="2000 500 4 2"
+ * </pre>
+ *
+ * Arguments: batches (records) in the topic, samples per batch, partitions, sink threads (default 2000 500 4 2:
+ * one million samples of 50 nodes × 500 series).
+ */
+public final class SinkThroughputBench {
+
+    private static final int NODES = 50;
+    private static final int MAX_POLL_RECORDS = 200;
+
+    private SinkThroughputBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int batches = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int samplesPerBatch = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        long total = (long) batches * samplesPerBatch;
+        System.out.printf(
+                "Benchmark: %d batches x %d samples = %d samples, %d partitions, %d sink threads%n",
+                batches, samplesPerBatch, total, partitions, threads);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+            postgres.createDatabase("bench");
+            DataSource dataSource = postgres.dataSource("bench");
+            Migrations.migrate(dataSource);
+            kafka.createTopic("bench.metrics.raw", partitions);
+            kafka.createTopic("bench.metrics.hourly", 1);
+            kafka.createTopic("bench.metrics.daily", 1);
+            kafka.createTopic("bench.deadletter", 1);
+
+            Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(6));
+            long produceStart = System.nanoTime();
+            fill(kafka, batches, samplesPerBatch, start);
+            System.out.printf("Filled the topic in %.1f s%n", seconds(produceStart));
+
+            // 1. The sink, from the filled topic.
+            Map<String, Object> client = new HashMap<>(kafka.clientProperties());
+            client.put("max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024));
+            client.put("fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
+            IngestSettings settings = new IngestSettings(
+                    client,
+                    "bench-sink",
+                    threads,
+                    MAX_POLL_RECORDS,
+                    Duration.ofMillis(500),
+                    "bench.deadletter",
+                    "bench.metrics.raw",
+                    "bench.metrics.hourly",
+                    "bench.metrics.daily",
+                    ValidationRules.defaults(),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(5),
+                    1);
+            double sinkSeconds;
+            long firstCommit;
+            long transactions;
+            try (SinkIngest sink =
+                    SinkIngest.create(settings, dataSource, List.of(), PartitionPreparer.usingDatabaseFunction())) {
+                sink.start();
+                while (sink.stats().samples() == 0) {
+                    Thread.sleep(1);
+                }
+                firstCommit = sink.stats().samples();
+                long steadyStart = System.nanoTime();
+                while (sink.stats().samples() < total) {
+                    Thread.sleep(1);
+                }
+                sinkSeconds = seconds(steadyStart);
+                transactions = sink.stats().transactions();
+            }
+            double sinkRate = (total - firstCommit) / sinkSeconds;
+            System.out.printf(
+                    "Sink:    %,d samples in %.2f s after the first commit = %,.0f samples/s (%d transactions)%n",
+                    total - firstCommit, sinkSeconds, sinkRate, transactions);
+
+            // 2. The ceiling: the same rows, read back, COPYed again into the emptied table in as many transactions.
+            SampleBuffer rows = new SampleBuffer((int) total);
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.setFetchSize(100_000);
+                connection.setAutoCommit(false);
+                try (ResultSet result = statement.executeQuery(
+                        "SELECT series_id, (extract(epoch FROM measured_at) * 1000000)::bigint, value "
+                                + "FROM metric_samples")) {
+                    while (result.next()) {
+                        rows.add(result.getLong(1), result.getLong(2), result.getDouble(3));
+                    }
+                }
+                statement.execute("TRUNCATE metric_samples");
+                connection.commit();
+            }
+            int chunk = (int) Math.max(1, total / Math.max(1, transactions));
+            long copyStart = System.nanoTime();
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                SampleBuffer part = new SampleBuffer(chunk);
+                for (int i = 0; i < rows.size(); i++) {
+                    part.add(rows.seriesId(i), rows.epochMicros(i), rows.value(i));
+                    if (part.size() == chunk || i == rows.size() - 1) {
+                        MetricSampleCopy.copy(connection, part);
+                        connection.commit();
+                        part.clear();
+                    }
+                }
+            }
+            double copySeconds = seconds(copyStart);
+            double copyRate = rows.size() / copySeconds;
+            System.out.printf(
+                    "Ceiling: %,d samples by plain COPY BINARY in %.2f s = %,.0f samples/s (%,d rows per transaction)%n",
+                    rows.size(), copySeconds, copyRate, chunk);
+            System.out.printf("Sink / ceiling = %.2f%n", sinkRate / copyRate);
+        }
+    }
+
+    private static void fill(EmbeddedKafka kafka, int batches, int samplesPerBatch, Instant start) throws Exception {
+        Properties props = new Properties();
+        props.putAll(kafka.clientProperties());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                int node = b % NODES;
+                long tick = b / NODES;
+                Instant at = start.plusSeconds(10 * tick);
+                List<MetricSample> samples = new ArrayList<>(samplesPerBatch);
+                for (int s = 0; s < samplesPerBatch; s++) {
+                    samples.add(MetricSample.newBuilder()
+                            .setCategory(s % 2 == 0 ? "cpu" : "disk")
+                            .setName("metric_" + s)
+                            .setLabels(Map.of("device", "dev" + (s % 8)))
+                            .setValue(tick + s / 4.0)
+                            .setUnit("percent")
+                            .setKind(MetricKind.GAUGE)
+                            .setTimestamp(at)
+                            .build());
+                }
+                MetricBatch batch = MetricBatch.newBuilder()
+                        .setNodeId("bench-node-" + node)
+                        .setNodeName("bench node " + node)
+                        .setCollectedAt(at)
+                        .setSequence(tick)
+                        .setIntervalMs(10_000L)
+                        .setSamples(samples)
+                        .build();
+                sends.add(producer.send(new ProducerRecord<>(
+                        "bench.metrics.raw",
+                        "bench-node-" + node,
+                        AvroSerdes.metricBatch().serialize(batch))));
+            }
+            for (java.util.concurrent.Future<?> send : sends) {
+                send.get();
+            }
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
