@@ -53,6 +53,7 @@ public final class ProbeRunner implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final OpsServer ops;
     private String lastInventoryHash;
+    private long droppedRecordsSeen;
     private Instant lastInventorySentAt;
     private final Map<String, String> lastStateHash = new HashMap<>();
     private final Map<String, Instant> lastStateSentAt = new HashMap<>();
@@ -171,6 +172,14 @@ public final class ProbeRunner implements AutoCloseable {
     }
 
     private void inventoryTick() {
+        // The spool bound may have dropped the last inventory or state sent: send them again then, changed or not.
+        long dropped = spool.droppedRecords();
+        boolean afterDrop = dropped > droppedRecordsSeen;
+        droppedRecordsSeen = dropped;
+        if (afterDrop) {
+            lastInventoryHash = null;
+            lastStateHash.clear();
+        }
         // States first: the inventory lists the server versions they found.
         for (PostgresState state : collectors.collectPostgresStates()) {
             stateTick(state);
