@@ -247,15 +247,20 @@ def pipeline_health():
     ts = {"legend": {"displayMode": "list", "placement": "bottom"}, "tooltip": {"mode": "multi"}}
     b.panel("timeseries", "Dead letters per second", [
         prom("sum by (reason) (rate(strata_sink_deadletters_total[5m]))", "sink {{reason}}"),
-        prom("sum(rate({__name__=~\"kafka_strata_rollup_dead_letters_total|kafka_strata_rollup_dead_letters\"}[5m]))",
-             "streams")], unit="reqps", options=ts,
+        prom("sum(rate(kafka_strata_rollup_dead_letters_total[5m]))", "streams")], unit="reqps", options=ts,
         description="strata-sink by reason; strata-streams (undecodable or invalid raw batches).")
     b.panel("timeseries", "Consumer lag (records)", [
-        prom("max by (job) (kafka_consumer_fetch_manager_records_lag_max)", "{{job}}")], options=ts,
-        description="The Kafka consumers' own records-lag-max, per app.")
+        prom("sum by (job, topic) (kafka_consumer_fetch_manager_records_lag)", "{{job}} {{topic}}"),
+        prom("max by (job) (kafka_consumer_fetch_manager_records_lag_max >= 0)", "{{job}} max")], options=ts,
+        description="The Kafka consumers' own lag metrics: per topic where the client reports partitions, else the "
+                    "consumer's records-lag-max (NaN before the first fetch is left out).")
     b.panel("timeseries", "Samples written per second (sink)", [
         prom("sum(rate(strata_sink_samples_total[5m]))", "samples"),
         prom("sum(rate(strata_sink_rollups_total[5m]))", "rollups")], unit="reqps", options=ts)
+    b.panel("timeseries", "Probe drops (this host, live)", [
+        prom("increase(strata_probe_dropped_samples_total[1h])", "dropped samples / h"),
+        prom("rate(strata_probe_send_errors_total[5m])", "send errors / s")], options=ts,
+        description="Samples forced out of a full spool are counted, never silently lost.")
     b.panel("stat", "Apps up", [prom("up", "{{job}}")], options={
         "reduceOptions": {"calcs": ["lastNotNull"], "values": False}, "colorMode": "background"},
         field_config={"mappings": [{"type": "value", "options": {
