@@ -1,5 +1,7 @@
 package io.strata.sink.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.strata.embedded.EmbeddedKafka;
 import io.strata.embedded.EmbeddedPostgres;
 import io.strata.schemas.avro.MetricBatch;
@@ -97,8 +99,15 @@ public final class SinkThroughputBench {
             double sinkSeconds;
             long firstCommit;
             long transactions;
-            try (SinkIngest sink =
-                    SinkIngest.create(settings, dataSource, List.of(), PartitionPreparer.usingDatabaseFunction())) {
+            // The sink gets a connection pool, as SinkApp gives it (an unpooled data source would open a connection,
+            // and a cold backend, per transaction); the ceiling below uses one connection throughout.
+            HikariConfig poolConfig = new HikariConfig();
+            poolConfig.setJdbcUrl(postgres.jdbcUrl("bench"));
+            poolConfig.setUsername(postgres.user());
+            poolConfig.setMaximumPoolSize(threads + 1);
+            try (HikariDataSource pool = new HikariDataSource(poolConfig);
+                    SinkIngest sink =
+                            SinkIngest.create(settings, pool, List.of(), PartitionPreparer.usingDatabaseFunction())) {
                 sink.start();
                 while (sink.stats().samples() == 0) {
                     Thread.sleep(1);
