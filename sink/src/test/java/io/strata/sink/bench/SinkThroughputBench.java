@@ -68,6 +68,8 @@ public final class SinkThroughputBench {
             postgres.createDatabase("bench");
             DataSource dataSource = postgres.dataSource("bench");
             Migrations.migrate(dataSource);
+            // The warm-up topic first: producing right after a topic's creation can race its leader election.
+            kafka.createTopic("bench.warmup.raw", partitions);
             kafka.createTopic("bench.metrics.raw", partitions);
             kafka.createTopic("bench.metrics.hourly", 1);
             kafka.createTopic("bench.metrics.daily", 1);
@@ -81,7 +83,6 @@ public final class SinkThroughputBench {
             // 0. Warm-up: the same code on other nodes' batches, so that neither side is measured while the JIT
             // compiles (the ceiling runs on a warm JVM anyway); its rows are removed before measuring.
             int warmupBatches = Math.min(batches, 1000);
-            kafka.createTopic("bench.warmup.raw", partitions);
             fill(kafka, "bench.warmup.raw", "warm-node-", warmupBatches, samplesPerBatch, start);
             runSink(
                     kafka,
