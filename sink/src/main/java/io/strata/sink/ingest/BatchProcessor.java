@@ -4,7 +4,6 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.MetricKind;
 import io.strata.schemas.avro.MetricRollup;
-import io.strata.schemas.avro.MetricSample;
 import io.strata.schemas.avro.MetricSeries;
 import io.strata.schemas.avro.RollupTier;
 import io.strata.schemas.serde.AvroSerdes;
@@ -20,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,10 +48,14 @@ final class BatchProcessor {
     /** Dead letters sent in this process whose batch did not commit yet: not re-sent while the batch is retried. */
     private static final int MAX_REMEMBERED_DEAD_LETTERS = 100_000;
 
+    /** Placeholder of a series array whose ids are not looked up yet. */
+    private static final long[] NO_IDS = new long[0];
+
     private final IngestSettings settings;
     private final Jdbi jdbi;
     private final SeriesRegistry registry;
     private final RecordValidator validator;
+    private final RawBatchDecoder rawDecoder;
     private final OffsetStore offsets;
     private final Map<String, StateTopic<?>> stateTopics;
     private final PartitionPreparer partitions;
@@ -79,6 +83,7 @@ final class BatchProcessor {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.validator = new RecordValidator(settings.validation());
+        this.rawDecoder = new RawBatchDecoder(validator);
         this.offsets = new OffsetStore(settings.groupId());
         this.stateTopics = new HashMap<>();
         for (StateTopic<?> topic : stateTopics) {
@@ -106,7 +111,7 @@ final class BatchProcessor {
         StateTopic<?> state;
         Rejection rejection;
         Throwable error;
-        /** The series of each sample of a MetricBatch, or of the rollup: derived once, outside the transaction. */
+        /** The series of a rollup: derived once, outside the transaction (a raw batch carries its own). */
         SeriesKey[] seriesKeys;
 
         Item(int index, ConsumerRecord<byte[], byte[]> record) {
@@ -138,13 +143,13 @@ final class BatchProcessor {
         Instant now = clock.instant();
         List<Item> items = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            items.add(decode(new Item(i, records.get(i))));
+            items.add(decode(new Item(i, records.get(i)), now));
         }
         validate(items, now);
         for (Item item : items) {
             if (item.rejected()) {
                 sendDeadLetter(item, deadLetter);
-            } else {
+            } else if (!(item.value instanceof RawBatch)) {
                 item.seriesKeys = seriesKeys(item.value);
             }
         }
@@ -209,13 +214,14 @@ final class BatchProcessor {
         }
     }
 
-    private Item decode(Item item) {
+    private Item decode(Item item, Instant now) {
         String topic = item.record.topic();
         try {
             if (item.record.value() == null) {
                 item.rejection = new Rejection("decode.null-value", "record has no value (a tombstone)");
             } else if (topic.equals(settings.rawTopic())) {
-                item.value = AvroSerdes.metricBatch().deserialize(topic, item.record.value());
+                RawBatch fast = rawDecoder.decode(item.record.value(), now);
+                item.value = fast != null ? fast : AvroSerdes.metricBatch().deserialize(topic, item.record.value());
             } else if (topic.equals(settings.hourlyTopic()) || topic.equals(settings.dailyTopic())) {
                 MetricRollup rollup = AvroSerdes.metricRollup().deserialize(topic, item.record.value());
                 item.value = rollup;
@@ -244,8 +250,11 @@ final class BatchProcessor {
             if (item.value instanceof MetricBatch batch) {
                 validator.validate(batch, now).ifPresent(rejection -> item.rejection = rejection);
                 if (!item.rejected()) {
-                    knownNodes.add(batch.getNodeId()); // registered by this very transaction
+                    item.value = RawBatch.of(batch);
                 }
+            }
+            if (item.value instanceof RawBatch batch) {
+                knownNodes.add(batch.nodeId); // registered by this very transaction
             } else if (item.value instanceof MetricRollup rollup) {
                 if (registry.cachedNode(rollup.getNodeId()) != null) {
                     knownNodes.add(rollup.getNodeId());
@@ -326,28 +335,30 @@ final class BatchProcessor {
         Map<String, Long> nodeIds = new HashMap<>();
         Set<String> rollupNodes = new HashSet<>();
         Map<SeriesKey, SeriesKey> seriesKeys = new LinkedHashMap<>();
+        // Batches of one node usually share their series array: its ids are looked up once.
+        Map<SeriesKey[], long[]> layouts = new IdentityHashMap<>();
         int sampleCount = 0;
         for (Item item : items) {
             if (item.rejected() || item.state != null) {
                 continue;
             }
-            if (item.value instanceof MetricBatch batch) {
-                nodeIds.computeIfAbsent(batch.getNodeId(), nodeKey -> {
+            if (item.value instanceof RawBatch batch) {
+                nodeIds.computeIfAbsent(batch.nodeId, nodeKey -> {
                     try {
-                        return registry.registerNode(connection, pending, nodeKey, batch.getNodeName());
+                        return registry.registerNode(connection, pending, nodeKey, batch.nodeName);
                     } catch (SQLException e) {
                         throw new DatabaseSqlException(e);
                     }
                 });
-                for (SeriesKey key : item.seriesKeys) {
-                    seriesKeys.putIfAbsent(key, key);
+                if (layouts.putIfAbsent(batch.seriesKeys, NO_IDS) == null) {
+                    for (SeriesKey key : batch.seriesKeys) {
+                        seriesKeys.putIfAbsent(key, key);
+                    }
                 }
+                sampleCount += batch.size();
             } else if (item.value instanceof MetricRollup rollup) {
                 rollupNodes.add(rollup.getNodeId());
                 seriesKeys.putIfAbsent(item.seriesKeys[0], item.seriesKeys[0]);
-            }
-            if (item.value instanceof MetricBatch batch) {
-                sampleCount += batch.getSamples().size();
             }
         }
         rollupNodes.removeAll(nodeIds.keySet());
@@ -365,15 +376,21 @@ final class BatchProcessor {
             if (item.rejected()) {
                 continue;
             }
-            if (item.value instanceof MetricBatch batch) {
-                List<MetricSample> batchSamples = batch.getSamples();
-                for (int i = 0; i < batchSamples.size(); i++) {
-                    MetricSample sample = batchSamples.get(i);
-                    long seriesId = seriesIds.get(item.seriesKeys[i]);
-                    long micros = SampleBuffer.toEpochMicros(sample.getTimestamp());
-                    samples.add(seriesId, micros, sample.getValue());
-                    minMicros = Math.min(minMicros, micros);
-                    maxMicros = Math.max(maxMicros, micros);
+            if (item.value instanceof RawBatch batch) {
+                long[] ids = layouts.get(batch.seriesKeys);
+                if (ids == NO_IDS) {
+                    ids = new long[batch.size()];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = seriesIds.get(batch.seriesKeys[i]);
+                    }
+                    layouts.put(batch.seriesKeys, ids);
+                }
+                long[] micros = batch.epochMicros;
+                double[] values = batch.values;
+                for (int i = 0; i < ids.length; i++) {
+                    samples.add(ids[i], micros[i], values[i]);
+                    minMicros = Math.min(minMicros, micros[i]);
+                    maxMicros = Math.max(maxMicros, micros[i]);
                 }
             } else if (item.value instanceof MetricRollup rollup) {
                 long seriesId = seriesIds.get(item.seriesKeys[0]);
@@ -415,21 +432,6 @@ final class BatchProcessor {
     }
 
     private static SeriesKey[] seriesKeys(Object value) {
-        if (value instanceof MetricBatch batch) {
-            List<MetricSample> samples = batch.getSamples();
-            SeriesKey[] keys = new SeriesKey[samples.size()];
-            for (int i = 0; i < keys.length; i++) {
-                MetricSample sample = samples.get(i);
-                keys[i] = seriesKey(
-                        batch.getNodeId(),
-                        sample.getCategory(),
-                        sample.getName(),
-                        sample.getLabels(),
-                        sample.getUnit(),
-                        sample.getKind());
-            }
-            return keys;
-        }
         if (value instanceof MetricRollup rollup) {
             return new SeriesKey[] {seriesKey(rollup.getNodeId(), rollup.getSeries())};
         }
@@ -448,8 +450,7 @@ final class BatchProcessor {
 
     private static SeriesKey seriesKey(
             String nodeKey, String category, String name, Map<String, String> labels, String unit, MetricKind kind) {
-        return new SeriesKey(
-                nodeKey, category, name, LabelsJson.of(labels), unit, kind == MetricKind.COUNTER ? "counter" : "gauge");
+        return SeriesKey.of(nodeKey, category, name, labels, unit, kind);
     }
 
     private static Instant micros(long epochMicros) {

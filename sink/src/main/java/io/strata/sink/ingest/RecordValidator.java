@@ -101,13 +101,17 @@ final class RecordValidator {
         if (at.isBefore(oldest) || at.isAfter(newest)) {
             return false;
         }
-        if (!plainName(sample.getCategory()) || !plainName(sample.getName())) {
+        return seriesLooksValid(sample.getCategory(), sample.getName(), sample.getUnit(), sample.getLabels());
+    }
+
+    /** Whether a series passes every check (without building a message); the fast path of raw batches uses it. */
+    boolean seriesLooksValid(String category, String name, String unit, Map<String, String> labels) {
+        if (!plainName(category) || !plainName(name)) {
             return false;
         }
-        if (sample.getUnit() != null && !plainName(sample.getUnit())) {
+        if (unit != null && !plainName(unit)) {
             return false;
         }
-        Map<String, String> labels = sample.getLabels();
         if (labels.size() > rules.maxLabels()) {
             return false;
         }
@@ -123,6 +127,16 @@ final class RecordValidator {
             }
         }
         return true;
+    }
+
+    /** Whether a node id or name passes the checks of {@link #validate(MetricBatch, Instant)}. */
+    boolean nodeNameLooksValid(String value) {
+        return plainName(value);
+    }
+
+    /** The rules checked. */
+    ValidationRules rules() {
+        return rules;
     }
 
     private boolean plainName(String value) {

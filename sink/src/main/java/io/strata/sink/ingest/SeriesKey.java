@@ -1,5 +1,7 @@
 package io.strata.sink.ingest;
 
+import io.strata.schemas.avro.MetricKind;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,6 +23,13 @@ record SeriesKey(String nodeKey, String category, String name, String labelsJson
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(labelsJson, "labelsJson");
         Objects.requireNonNull(kind, "kind");
+    }
+
+    /** The key of a series of node {@code nodeKey}, its labels made canonical JSON. */
+    static SeriesKey of(
+            String nodeKey, String category, String name, Map<String, String> labels, String unit, MetricKind kind) {
+        return new SeriesKey(
+                nodeKey, category, name, LabelsJson.of(labels), unit, kind == MetricKind.COUNTER ? "counter" : "gauge");
     }
 
     /** Unit and kind do not take part in identity: the table's unique key does not include them. */

@@ -1,6 +1,5 @@
 package io.strata.sink.ingest;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,12 +24,25 @@ final class SeriesRegistry {
     /** Entries kept before the cache is cleared (ids are re-read on demand). */
     private static final int MAX_CACHED_SERIES = 2_000_000;
 
+    /**
+     * Inserts the new series and returns the ordinal and id of those it inserted, in one round trip (the join is
+     * over the statement's own rows, not the table); series that existed already are then read by {@link
+     * #SELECT_SERIES}.
+     */
     private static final String INSERT_SERIES = """
-            INSERT INTO metric_series (node_id, metric_category, metric_name, metric_unit, labels, kind)
-            SELECT t.node_id, t.category, t.name, t.unit, t.labels::jsonb, t.kind
-            FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                AS t(node_id, category, name, unit, labels, kind)
-            ON CONFLICT (node_id, metric_category, metric_name, labels) DO NOTHING""";
+            WITH t AS (
+                SELECT t.node_id, t.category, t.name, t.unit, t.labels::jsonb AS labels, t.kind, t.ord
+                FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+                    AS t(node_id, category, name, unit, labels, kind, ord)
+            ), inserted AS (
+                INSERT INTO metric_series (node_id, metric_category, metric_name, metric_unit, labels, kind)
+                SELECT t.node_id, t.category, t.name, t.unit, t.labels, t.kind FROM t ORDER BY t.ord
+                ON CONFLICT (node_id, metric_category, metric_name, labels) DO NOTHING
+                RETURNING id, node_id, metric_category, metric_name, labels
+            )
+            SELECT t.ord, inserted.id
+            FROM inserted JOIN t ON t.node_id = inserted.node_id AND t.category = inserted.metric_category
+                AND t.name = inserted.metric_name AND t.labels = inserted.labels""";
 
     private static final String SELECT_SERIES = """
             SELECT t.ord, s.id
@@ -153,25 +165,14 @@ final class SeriesRegistry {
             labels[i] = key.labelsJson();
             kinds[i] = key.kind();
         }
-        Array nodeArray = connection.createArrayOf("bigint", nodeColumn);
-        Array categoryArray = connection.createArrayOf("text", categories);
-        Array nameArray = connection.createArrayOf("text", names);
-        Array labelArray = connection.createArrayOf("text", labels);
         try (PreparedStatement insert = connection.prepareStatement(INSERT_SERIES)) {
-            insert.setArray(1, nodeArray);
-            insert.setArray(2, categoryArray);
-            insert.setArray(3, nameArray);
+            insert.setArray(1, connection.createArrayOf("bigint", nodeColumn));
+            insert.setArray(2, connection.createArrayOf("text", categories));
+            insert.setArray(3, connection.createArrayOf("text", names));
             insert.setArray(4, connection.createArrayOf("text", units));
-            insert.setArray(5, labelArray);
+            insert.setArray(5, connection.createArrayOf("text", labels));
             insert.setArray(6, connection.createArrayOf("text", kinds));
-            insert.executeUpdate();
-        }
-        try (PreparedStatement select = connection.prepareStatement(SELECT_SERIES)) {
-            select.setArray(1, nodeArray);
-            select.setArray(2, categoryArray);
-            select.setArray(3, nameArray);
-            select.setArray(4, labelArray);
-            try (ResultSet rows = select.executeQuery()) {
+            try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
                     SeriesKey key = ordered.get((int) rows.getLong(1) - 1);
                     ids.put(key, rows.getLong(2));
@@ -179,12 +180,54 @@ final class SeriesRegistry {
                 }
             }
         }
+        List<SeriesKey> existing = new ArrayList<>();
+        for (SeriesKey key : ordered) {
+            if (!ids.containsKey(key)) {
+                existing.add(key); // registered before, or by a concurrent sink
+            }
+        }
+        if (!existing.isEmpty()) {
+            selectSeries(connection, pending, existing, nodeIds, ids);
+        }
         for (SeriesKey key : ordered) {
             if (!ids.containsKey(key)) {
                 throw new IllegalStateException("Series not found after registering it: " + key);
             }
         }
         return ids;
+    }
+
+    private static void selectSeries(
+            Connection connection,
+            Pending pending,
+            List<SeriesKey> keys,
+            Map<String, Long> nodeIds,
+            Map<SeriesKey, Long> ids)
+            throws SQLException {
+        Long[] nodeColumn = new Long[keys.size()];
+        String[] categories = new String[keys.size()];
+        String[] names = new String[keys.size()];
+        String[] labels = new String[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            SeriesKey key = keys.get(i);
+            nodeColumn[i] = nodeIds.get(key.nodeKey());
+            categories[i] = key.category();
+            names[i] = key.name();
+            labels[i] = key.labelsJson();
+        }
+        try (PreparedStatement select = connection.prepareStatement(SELECT_SERIES)) {
+            select.setArray(1, connection.createArrayOf("bigint", nodeColumn));
+            select.setArray(2, connection.createArrayOf("text", categories));
+            select.setArray(3, connection.createArrayOf("text", names));
+            select.setArray(4, connection.createArrayOf("text", labels));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    SeriesKey key = keys.get((int) rows.getLong(1) - 1);
+                    ids.put(key, rows.getLong(2));
+                    pending.series.put(key, rows.getLong(2));
+                }
+            }
+        }
     }
 
     /** Moves the ids of a committed transaction into the cache. */
