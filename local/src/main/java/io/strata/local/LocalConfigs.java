@@ -61,6 +61,10 @@ final class LocalConfigs {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("kafka.state.dir", dir("streams").toString());
         values.put("kafka.num.standby.replicas", "0");
+        // Kafka Streams does not leave its group on close, so a restart waits for the old member's session to
+        // expire before it gets its tasks: keep that short (the broker's minimum is 6 s).
+        values.put("kafka.session.timeout.ms", "10000");
+        values.put("kafka.heartbeat.interval.ms", "2000");
         values.put(StreamsApp.HTTP_HOST_KEY, "127.0.0.1");
         values.put(StreamsApp.HTTP_PORT_KEY, "0");
         return build(values, StreamsApp.DEFAULTS);
