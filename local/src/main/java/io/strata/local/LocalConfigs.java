@@ -63,8 +63,8 @@ final class LocalConfigs {
         values.put("kafka.num.standby.replicas", "0");
         // Kafka Streams does not leave its group on close, so a restart waits for the old member's session to
         // expire before it gets its tasks: keep that short (the broker's minimum is 6 s).
-        values.put("kafka.session.timeout.ms", "10000");
-        values.put("kafka.heartbeat.interval.ms", "2000");
+        values.put("kafka.session.timeout.ms", "6000");
+        values.put("kafka.heartbeat.interval.ms", "1500");
         values.put(StreamsApp.HTTP_HOST_KEY, "127.0.0.1");
         values.put(StreamsApp.HTTP_PORT_KEY, "0");
         return build(values, StreamsApp.DEFAULTS);

@@ -175,6 +175,8 @@ final class LocalRun implements AutoCloseable {
                         .port(options.pgPort())
                         .dataDir(dataDir.postgres())
                         .startupTimeout(Duration.ofSeconds(120))
+                        // Our own hook stops it last, after the sink flushed; zonky's would race with it.
+                        .shutdownHook(false)
                         .start();
             } catch (RuntimeException e) {
                 throw new LocalModeException(
