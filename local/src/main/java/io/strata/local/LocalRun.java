@@ -283,6 +283,11 @@ final class LocalRun implements AutoCloseable {
     public void close() {
         if (status != null) {
             status.shutdownNow();
+            try {
+                status.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         List<AutoCloseable> apps = new ArrayList<>(started);
         // Producers first (simulated fleet, probe), then streams, then the sink: reverse start order but the sink last.

@@ -131,8 +131,26 @@ class LocalModeIT {
                                     + " AND table_affected = 'system_nodes'"))
                     .isEqualTo(NODES + 1);
         }
-        assertThat(second.stop()).contains("strata local: stopped");
-        assertThat(second.lines.stream().filter(l -> l.startsWith("strata local: ready")))
+        // Killed (SIGKILL): PostgreSQL outlives the JVM; the next run stops it, and everything resumes.
+        long killedSamples;
+        try (Connection db = DriverManager.getConnection(jdbc, "strata_read", "")) {
+            killedSamples = query(db, "SELECT count(*) FROM metric_samples");
+        }
+        second.kill();
+        Run third = Run.start(dataDir, "third");
+        third.awaitReady();
+        System.out.printf("strata-local after SIGKILL: ready after %.1f s%n", third.readySeconds);
+        assertThat(third.lines).anyMatch(line -> line.contains("left running by an earlier strata-local"));
+        jdbc = "jdbc:postgresql://127.0.0.1:" + third.pgPort + "/strata";
+        try (Connection db = DriverManager.getConnection(jdbc, "strata_read", "")) {
+            assertThat(query(db, "SELECT count(*) FROM system_nodes")).isEqualTo(NODES + 1);
+            await(
+                    "the sink writes again after the kill",
+                    () -> query(db, "SELECT count(*) FROM metric_samples") > killedSamples,
+                    () -> "samples " + query(db, "SELECT count(*) FROM metric_samples"));
+        }
+        assertThat(third.stop()).contains("strata local: stopped");
+        assertThat(third.lines.stream().filter(l -> l.startsWith("strata local: ready")))
                 .hasSize(1);
     }
 
@@ -345,6 +363,12 @@ class LocalModeIT {
                 Thread.sleep(200);
             }
             assertThat(pgPort).isPositive();
+        }
+
+        /** SIGKILL: no shutdown hook runs. */
+        void kill() throws Exception {
+            process.toHandle().destroyForcibly();
+            assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
         }
 
         /** SIGTERM, then the whole output once it exited. */
