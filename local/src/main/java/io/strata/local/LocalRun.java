@@ -53,6 +53,7 @@ final class LocalRun implements AutoCloseable {
     private SimulatedLoad simulated;
     private Admin admin;
     private ScheduledExecutorService status;
+    private volatile boolean stopping;
 
     private LocalRun(LocalOptions options, PrintWriter out) {
         this.options = options;
@@ -156,8 +157,11 @@ final class LocalRun implements AutoCloseable {
         status.scheduleAtFixedRate(
                 () -> {
                     try {
-                        out.println(line.next());
-                        out.flush();
+                        String text = line.next();
+                        if (!stopping) {
+                            out.println(text);
+                            out.flush();
+                        }
                     } catch (RuntimeException e) {
                         LOG.debug("Status line failed", e);
                     }
@@ -177,6 +181,10 @@ final class LocalRun implements AutoCloseable {
                         .startupTimeout(Duration.ofSeconds(120))
                         // Our own hook stops it last, after the sink flushed; zonky's would race with it.
                         .shutdownHook(false)
+                        // zonky turns fsync off (-F), fine for throw-away test servers, not for a kept data
+                        // directory: a machine crash could corrupt it. Asynchronous commit only loses the last
+                        // commits, and the sink's offsets with them (they commit together), so it stays.
+                        .serverConfig("fsync", "on")
                         .start();
             } catch (RuntimeException e) {
                 throw new LocalModeException(
@@ -281,6 +289,7 @@ final class LocalRun implements AutoCloseable {
     /** Producers, streams, sink (each flushing what it holds), then the broker and the database. */
     @Override
     public void close() {
+        stopping = true;
         if (status != null) {
             status.shutdownNow();
             try {
