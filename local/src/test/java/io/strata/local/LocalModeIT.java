@@ -37,6 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,24 @@ class LocalModeIT {
     @TempDir
     Path dataDir;
 
+    private final List<Run> runs = new ArrayList<>();
+
+    @AfterEach
+    void stopWhatIsStillRunning() throws Exception {
+        // A failed assertion must not leave a JVM (and its PostgreSQL) behind.
+        for (Run run : runs) {
+            if (run.process.isAlive()) {
+                run.stop();
+            }
+        }
+    }
+
+    private Run start(String name) throws IOException {
+        Run run = Run.start(dataDir, name);
+        runs.add(run);
+        return run;
+    }
+
     @Test
     void shouldShowTheSimulatedFleetWithRollupsAndKeepEverythingAcrossARestart() throws Exception {
         SimulatedFleet fleet = SimulatedFleet.of(42, NODES, METRICS, INTERVAL);
@@ -67,7 +86,7 @@ class LocalModeIT {
             simulated.add(fleet.nodeId(node));
         }
 
-        Run first = Run.start(dataDir, "first");
+        Run first = start("first");
         first.awaitReady();
         System.out.printf("strata-local first start: ready after %.1f s%n", first.readySeconds);
         String jdbc = "jdbc:postgresql://127.0.0.1:" + first.pgPort + "/strata";
@@ -101,7 +120,7 @@ class LocalModeIT {
                 SequenceStore.open(dataDir.resolve("probe"), FsyncPolicy.NEVER).last();
         assertThat(lastSequence).isPositive();
 
-        Run second = Run.start(dataDir, "second");
+        Run second = start("second");
         second.awaitReady();
         System.out.printf("strata-local restart: ready after %.1f s%n", second.readySeconds);
         assertThat(second.probeNode).isEqualTo(probeNode);
@@ -137,7 +156,7 @@ class LocalModeIT {
             killedSamples = query(db, "SELECT count(*) FROM metric_samples");
         }
         second.kill();
-        Run third = Run.start(dataDir, "third");
+        Run third = start("third");
         third.awaitReady();
         System.out.printf("strata-local after SIGKILL: ready after %.1f s%n", third.readySeconds);
         assertThat(third.lines).anyMatch(line -> line.contains("left running by an earlier strata-local"));
