@@ -132,6 +132,16 @@ public final class StreamsApp implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * Creates and corrects the Strata topics as the catalog and retention policy say, then returns (for a one-shot
+     * init step, {@code strata-streams --reconcile-topics}).
+     *
+     * @throws io.strata.schemas.topic.TopicCatalogException if the topics cannot be reconciled
+     */
+    public static void reconcileTopics(StrataConfig config) {
+        reconcileTopics(config, streamsProperties(config));
+    }
+
     private static void reconcileTopics(StrataConfig config, Properties streamsProperties) {
         Map<String, Object> adminProperties = new HashMap<>();
         streamsProperties.forEach((key, value) -> {

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * daily rollups to {@code strata.metrics.hourly} and {@code strata.metrics.daily}, and undecodable input to {@code
  * strata.deadletter}.
  *
- * <pre>java -jar strata-streams.jar [--config FILE] [--set key=value]...</pre>
+ * <pre>java -jar strata-streams.jar [--config FILE] [--set key=value]... [--reconcile-topics]</pre>
+ *
+ * <p>With {@code --reconcile-topics} it only creates and corrects the topics, then exits (a one-shot init step).
  *
  * <p>Configuration: the defaults in {@value StreamsApp#DEFAULTS}, then the file, then {@code STRATA_*} environment
  * variables, then {@code --set}. {@code kafka.bootstrap.servers} is required. Exit codes: 0 after a normal shutdown
@@ -29,6 +31,7 @@ public final class StreamsMain {
 
     static final int EXIT_USAGE = 2;
     static final int EXIT_TOPICS = 3;
+    static final String RECONCILE_ONLY = "--reconcile-topics";
 
     private StreamsMain() {}
 
@@ -37,17 +40,32 @@ public final class StreamsMain {
     }
 
     static int run(List<String> args, Map<String, String> environment, PrintStream err) {
+        boolean reconcileOnly = args.contains(RECONCILE_ONLY);
+        List<String> rest =
+                args.stream().filter(arg -> !arg.equals(RECONCILE_ONLY)).toList();
         StrataConfig config;
         try {
-            config = loadConfig(args, environment);
+            config = loadConfig(rest, environment);
         } catch (IllegalArgumentException | ConfigException e) {
             err.println("strata-streams: " + e.getMessage());
-            err.println("usage: strata-streams [--config FILE] [--set key=value]...");
+            err.println("usage: strata-streams [--config FILE] [--set key=value]... [--reconcile-topics]");
             return EXIT_USAGE;
         }
         if (config == null) {
-            err.println("usage: strata-streams [--config FILE] [--set key=value]...");
+            err.println("usage: strata-streams [--config FILE] [--set key=value]... [--reconcile-topics]");
             return 0;
+        }
+        if (reconcileOnly) {
+            try {
+                StreamsApp.reconcileTopics(config);
+                return 0;
+            } catch (ConfigException e) {
+                err.println("strata-streams: " + e.getMessage());
+                return EXIT_USAGE;
+            } catch (TopicCatalogException e) {
+                LOG.error("Cannot reconcile the topics", e);
+                return EXIT_TOPICS;
+            }
         }
         StreamsApp app;
         try {

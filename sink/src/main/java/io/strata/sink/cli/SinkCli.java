@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import javax.sql.DataSource;
+import java.util.function.BiFunction;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -174,13 +174,12 @@ public final class SinkCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            SinkSettings settings = SinkSettings.from(cli.config(options));
-            try (var pool = SinkApp.pool(settings)) {
+            return cli.withDatabase(options, (settings, jdbi) -> {
                 PartitionMaintenance.Report report =
-                        new PartitionMaintenance(Jdbis.create(pool), settings.retention(), Clock.systemUTC()).run();
+                        new PartitionMaintenance(jdbi, settings.retention(), Clock.systemUTC()).run();
                 cli.out().println("strata-sink: " + report);
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 
@@ -211,16 +210,15 @@ public final class SinkCli implements Callable<Integer> {
         @Override
         public Integer call() {
             SnapshotType snapshotType = SnapshotType.parse(type);
-            SinkSettings settings = SinkSettings.from(cli.config(options));
-            try (var pool = SinkApp.pool(settings)) {
-                Snapshot snapshot = StateSnapshots.take(
-                        Jdbis.create(pool), name, snapshotType, description, System.getProperty("user.name"));
+            return cli.withDatabase(options, (settings, jdbi) -> {
+                Snapshot snapshot =
+                        StateSnapshots.take(jdbi, name, snapshotType, description, System.getProperty("user.name"));
                 cli.out()
                         .println("strata-sink: snapshot '" + snapshot.name() + "' ("
                                 + snapshot.type().dbValue() + ") of " + snapshot.nodes() + " nodes, SHA-256 "
                                 + snapshot.stateHash());
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 
@@ -241,10 +239,7 @@ public final class SinkCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            SinkSettings settings = SinkSettings.from(cli.config(options));
-            try (var pool = SinkApp.pool(settings)) {
-                DataSource dataSource = pool;
-                Jdbi jdbi = Jdbis.create(dataSource);
+            return cli.withDatabase(options, (settings, jdbi) -> {
                 Optional<Boolean> verified = jdbi.withHandle(handle -> StateSnapshots.verify(handle, name));
                 if (verified.isEmpty()) {
                     cli.err().println("strata-sink: no snapshot named '" + name + "'");
@@ -252,7 +247,15 @@ public final class SinkCli implements Callable<Integer> {
                 }
                 cli.out().println("strata-sink: snapshot '" + name + "' " + (verified.get() ? "verified" : "TAMPERED"));
                 return verified.get() ? 0 : EXIT_FAILURE;
-            }
+            });
+        }
+    }
+
+    /** Runs {@code work} with the settings and a Jdbi over a short-lived pool. */
+    private int withDatabase(ConfigOptions own, BiFunction<SinkSettings, Jdbi, Integer> work) {
+        SinkSettings settings = SinkSettings.from(config(own));
+        try (var pool = SinkApp.pool(settings)) {
+            return work.apply(settings, Jdbis.create(pool));
         }
     }
 
