@@ -41,6 +41,7 @@ public final class EmbeddedPostgres implements PostgresEndpoint, AutoCloseable {
     private final boolean temporaryDataDir;
     private final Map<String, String> serverConfig;
     private final Duration startupTimeout;
+    private final boolean shutdownHook;
 
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
     private long lastStartMillis;
@@ -52,6 +53,7 @@ public final class EmbeddedPostgres implements PostgresEndpoint, AutoCloseable {
         this.dataDir = temporaryDataDir ? Directories.createTemp("strata-pg-") : builder.dataDir.toAbsolutePath();
         this.serverConfig = Map.copyOf(builder.serverConfig);
         this.startupTimeout = builder.startupTimeout;
+        this.shutdownHook = builder.shutdownHook;
     }
 
     /** Starts a server with the defaults: ephemeral port, temporary data directory. */
@@ -205,7 +207,8 @@ public final class EmbeddedPostgres implements PostgresEndpoint, AutoCloseable {
                         .setDataDirectory(dataDir)
                         // Never wipe the data directory: we delete a temporary one ourselves on close.
                         .setCleanDataDirectory(false)
-                        .setPGStartupWait(startupTimeout);
+                        .setPGStartupWait(startupTimeout)
+                        .setRegisterShutdownHook(shutdownHook);
         serverConfig.forEach(builder::setServerConfig);
         try {
             server = builder.start();
@@ -227,8 +230,18 @@ public final class EmbeddedPostgres implements PostgresEndpoint, AutoCloseable {
         private Path dataDir;
         private final Map<String, String> serverConfig = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private boolean shutdownHook = true;
 
         private Builder() {}
+
+        /**
+         * Whether a JVM shutdown hook stops the server (the default). An application that stops the server itself, in
+         * order after the clients that write to it, turns it off: the hook would run concurrently with its own.
+         */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
+        }
 
         /** A fixed port; 0 (the default) picks a free one. */
         public Builder port(int port) {
