@@ -58,9 +58,9 @@ import org.springframework.util.backoff.FixedBackOff;
  *       (its offset stored right after).
  *   <li>A database outage commits nothing: the same batch is retried with capped exponential backoff while the
  *       consumer is paused, until the database is back.
- *   <li>Nodes: a raw batch of a node without a {@code system_nodes} row registers it with its key and name (a
- *       probe's first batch may come before its inventory, which fills in the rest); a rollup or a PostgresState of
- *       an unknown node is dead-lettered ({@code invalid.unknown-node}). A rollup whose node's first raw batch has
+ *   <li>Nodes: a raw batch or a PostgresState of a node without a {@code system_nodes} row registers it (a probe's
+ *       first records may come before its inventory, which fills in the rest); a rollup of an unknown node is
+ *       dead-lettered ({@code invalid.unknown-node}). A rollup whose node's first raw batch has
  *       not been consumed yet counts as unknown, so after a long outage with both topics backed up, replay such
  *       dead letters.
  * </ul>

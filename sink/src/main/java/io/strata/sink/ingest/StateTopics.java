@@ -5,7 +5,6 @@ import io.strata.schemas.topic.TopicCatalog;
 import io.strata.sink.state.ChangeLogWriter;
 import io.strata.sink.state.NodeInventoryWriter;
 import io.strata.sink.state.PostgresStateWriter;
-import io.strata.sink.state.UnknownNodeException;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,14 +35,7 @@ public final class StateTopics {
         ChangeLogWriter changes = new ChangeLogWriter();
         return List.of(
                 new StateTopic<>(inventoryTopic, AvroSerdes.nodeInventory(), inventories::apply),
-                new StateTopic<>(pgstateTopic, AvroSerdes.postgresState(), (handle, state) -> {
-                    try {
-                        states.apply(handle, state);
-                    } catch (UnknownNodeException e) {
-                        throw new PoisonRecordException(
-                                Rejection.UNKNOWN_NODE, "PostgresState of unknown node '" + e.nodeKey() + "'", e);
-                    }
-                }),
+                new StateTopic<>(pgstateTopic, AvroSerdes.postgresState(), states::apply),
                 new StateTopic<>(changesTopic, AvroSerdes.changeEvent(), changes::append));
     }
 }

@@ -31,15 +31,13 @@ public final class PostgresStateWriter {
     public PostgresStateWriter() {}
 
     /**
-     * Applies the state in the caller's transaction.
-     *
-     * @throws UnknownNodeException when no node has the record's node key (register it first, or dead-letter it)
+     * Applies the state in the caller's transaction. A node not seen yet is registered by its key: topics are consumed
+     * in no particular order, so a probe's PostgreSQL state may arrive before its inventory, which names the node.
      */
     public ApplyResult apply(Handle handle, PostgresState state) {
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(state, "state");
-        long nodeId =
-                Nodes.findId(handle, state.getNodeId()).orElseThrow(() -> new UnknownNodeException(state.getNodeId()));
+        long nodeId = Nodes.ensure(handle, state.getNodeId(), null);
         Instant seen = state.getCollectedAt();
         NodeInventoryWriter.Counts counts = new NodeInventoryWriter.Counts();
         settings(handle, nodeId, state, seen, counts);

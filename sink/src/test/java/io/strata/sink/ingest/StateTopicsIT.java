@@ -6,13 +6,9 @@ import io.strata.embedded.EmbeddedKafka;
 import io.strata.embedded.EmbeddedPostgres;
 import io.strata.embedded.WithEmbeddedKafka;
 import io.strata.embedded.WithEmbeddedPostgres;
-import io.strata.schemas.deadletter.DeadLetterHeaders;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +33,7 @@ class StateTopicsIT {
     }
 
     @Test
-    void shouldWriteInventoryStateAndChangesAndDeadLetterTheStateOfAnUnknownNode() {
+    void shouldWriteInventoryStateAndChangesAndRegisterTheNodeOfAStateThatCameFirst() {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofMinutes(1));
         try (SinkIngest sink = fixture.sink()) {
             sink.start();
@@ -58,7 +54,10 @@ class StateTopicsIT {
         assertThat(fixture.count(
                         "SELECT count(*) FROM system_nodes WHERE node_key = 'state-node' AND node_name = 'db-1'"))
                 .isEqualTo(1);
-        assertThat(fixture.count("SELECT count(*) FROM system_nodes")).isEqualTo(1);
+        assertThat(fixture.count("SELECT count(*) FROM system_nodes")).isEqualTo(2);
+        assertThat(fixture.count("SELECT count(*) FROM postgresql_configuration p JOIN system_nodes n"
+                        + " ON n.id = p.node_id WHERE n.node_key = 'nobody' AND p.is_active"))
+                .isPositive();
         assertThat(fixture.count("SELECT count(*) FROM postgresql_configuration WHERE setting_name = 'shared_buffers' "
                         + "AND setting_value = '32768' AND is_active"))
                 .isEqualTo(1);
@@ -66,14 +65,5 @@ class StateTopicsIT {
                 .isEqualTo(1);
         assertThat(fixture.count("SELECT count(*) FROM metric_samples")).isEqualTo(3);
         assertThat(fixture.storedOffsets(fixture.pgstate)).containsEntry(0, 3L);
-
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = fixture.deadLetters(1);
-        assertThat(deadLetters).hasSize(1);
-        assertThat(header(deadLetters.get(0), DeadLetterHeaders.REASON)).isEqualTo(Rejection.UNKNOWN_NODE);
-        assertThat(header(deadLetters.get(0), DeadLetterHeaders.OFFSET)).isEqualTo("1");
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,6 @@
 package io.strata.sink.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.embedded.EmbeddedPostgres;
 import io.strata.embedded.WithEmbeddedPostgres;
@@ -401,12 +400,21 @@ class StateWritersIT {
     }
 
     @Test
-    void shouldRejectStateOfAnUnknownNode() {
-        assertThatThrownBy(() -> writer.useTransaction(h -> states.apply(
-                        h, Fleet.primaryState(T0).setNodeId("node-nobody-knows").build())))
-                .isInstanceOf(UnknownNodeException.class)
-                .extracting(e -> ((UnknownNodeException) e).nodeKey())
-                .isEqualTo("node-nobody-knows");
+    void shouldRegisterTheNodeOfAStateThatArrivesBeforeItsInventory() {
+        ApplyResult result = writer.inTransaction(h -> states.apply(
+                h, Fleet.primaryState(T0).setNodeId("node-state-first").build()));
+
+        long registered = writer.withHandle(h -> h.createQuery(
+                        "SELECT id FROM system_nodes WHERE node_key = 'node-state-first' AND node_name = 'node-state-first'")
+                .mapTo(Long.class)
+                .one());
+        long settings = writer.withHandle(
+                h -> h.createQuery("SELECT count(*) FROM postgresql_configuration WHERE node_id = :node AND is_active")
+                        .bind("node", registered)
+                        .mapTo(Long.class)
+                        .one());
+        assertThat(result.nodeId()).isEqualTo(registered);
+        assertThat(settings).isPositive();
     }
 
     @Test
