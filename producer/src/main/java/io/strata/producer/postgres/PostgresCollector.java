@@ -176,11 +176,13 @@ public final class PostgresCollector implements AutoCloseable {
                 }
             }
         } else {
+            // A standby's receiver restarts streaming at a segment start, which can trail what was already replayed
+            // from local WAL: received < replayed then means no lag, not a negative one.
             try (Statement statement = db.createStatement();
                     ResultSet rows = statement.executeQuery(
                             "select"
                                     + " pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::bigint,"
-                                    + " coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint,"
+                                    + " greatest(coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0), 0)::bigint,"
                                     + " case when pg_last_wal_receive_lsn() is null"
                                     + " or pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
                                     + " else (extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::bigint end")) {
@@ -339,7 +341,7 @@ public final class PostgresCollector implements AutoCloseable {
         try (Statement statement = db.createStatement();
                 ResultSet rows = statement.executeQuery("select status, sender_host, sender_port, slot_name,"
                         + " flushed_lsn::text, latest_end_lsn::text, last_msg_receipt_time,"
-                        + " coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint,"
+                        + " greatest(coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0), 0)::bigint,"
                         + " case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
                         + " else (extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::bigint end"
                         + " from pg_stat_wal_receiver")) {
