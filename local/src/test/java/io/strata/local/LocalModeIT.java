@@ -105,7 +105,14 @@ class LocalModeIT {
                     },
                     () -> Snapshot.of(db).toString());
             // Let the probe send a few more batches, then stop.
-            Thread.sleep(3000);
+            await(
+                    "the probe collected a few batches",
+                    () -> SequenceStore.open(dataDir.resolve("probe"), FsyncPolicy.NEVER)
+                                    .last()
+                            >= 3,
+                    () -> "sequence "
+                            + SequenceStore.open(dataDir.resolve("probe"), FsyncPolicy.NEVER)
+                                    .last());
             before = counts(db);
             assertThat(query(db, "SELECT count(*) FROM v_performance_summary")).isPositive();
             assertThat(query(db, "SELECT count(DISTINCT change_type) FROM change_log"))
@@ -283,6 +290,7 @@ class LocalModeIT {
     /** One strata-local process. */
     private static final class Run {
         final Process process;
+        final Thread reader;
         final List<String> lines = new CopyOnWriteArrayList<>();
         final long startedNanos = System.nanoTime();
         volatile double readySeconds = -1;
@@ -292,7 +300,7 @@ class LocalModeIT {
 
         private Run(Process process, String name, PrintStream log) {
             this.process = process;
-            Thread reader = new Thread(
+            reader = new Thread(
                     () -> {
                         try (BufferedReader in = new BufferedReader(
                                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -398,7 +406,7 @@ class LocalModeIT {
                 process.destroyForcibly();
                 throw new AssertionError("strata-local did not stop within 2 minutes of SIGTERM");
             }
-            Thread.sleep(200); // the reader drains the last lines
+            reader.join(TimeUnit.SECONDS.toMillis(30)); // the output ends with the process: the reader drains it
             return String.join("\n", lines);
         }
     }

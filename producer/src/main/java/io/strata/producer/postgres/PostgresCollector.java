@@ -40,6 +40,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresCollector implements AutoCloseable {
 
+    /**
+     * A standby's replay lag in bytes. Its receiver restarts streaming at a segment start, which can trail what was
+     * already replayed from local WAL: received behind replayed means no lag, not a negative one.
+     */
+    private static final String REPLICA_REPLAY_LAG_BYTES = " greatest(coalesce("
+            + "pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0), 0)::bigint";
+
+    /** A standby's replay lag in ms: 0 when all it received is replayed (the last replay may be long ago). */
+    private static final String REPLICA_REPLAY_LAG_MS = " case when pg_last_wal_receive_lsn() is null"
+            + " or pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
+            + " else greatest((extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::bigint, 0) end";
+
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCollector.class);
     private static final String CATEGORY = "postgresql";
     private static final int TIMEOUT_SECONDS = 5;
@@ -176,23 +188,18 @@ public final class PostgresCollector implements AutoCloseable {
                 }
             }
         } else {
-            // A standby's receiver restarts streaming at a segment start, which can trail what was already replayed
-            // from local WAL: received < replayed then means no lag, not a negative one.
             try (Statement statement = db.createStatement();
-                    ResultSet rows = statement.executeQuery(
-                            "select"
-                                    + " pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::bigint,"
-                                    + " greatest(coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0), 0)::bigint,"
-                                    + " case when pg_last_wal_receive_lsn() is null"
-                                    + " or pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
-                                    + " else (extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::bigint end")) {
+                    ResultSet rows = statement.executeQuery("select"
+                            + " pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::bigint,"
+                            + REPLICA_REPLAY_LAG_BYTES + ","
+                            + REPLICA_REPLAY_LAG_MS)) {
                 if (rows.next()) {
                     long received = rows.getLong(1);
                     if (!rows.wasNull()) {
                         out.counter(CATEGORY, "wal_received_bytes", "bytes", received, "instance", instance);
                     }
                     out.gauge(CATEGORY, "replay_lag_bytes", "bytes", rows.getLong(2), "instance", instance);
-                    out.gauge(CATEGORY, "replay_lag_ms", "ms", Math.max(0, rows.getLong(3)), "instance", instance);
+                    out.gauge(CATEGORY, "replay_lag_ms", "ms", rows.getLong(3), "instance", instance);
                 }
             }
         }
@@ -341,9 +348,7 @@ public final class PostgresCollector implements AutoCloseable {
         try (Statement statement = db.createStatement();
                 ResultSet rows = statement.executeQuery("select status, sender_host, sender_port, slot_name,"
                         + " flushed_lsn::text, latest_end_lsn::text, last_msg_receipt_time,"
-                        + " greatest(coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0), 0)::bigint,"
-                        + " case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
-                        + " else (extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::bigint end"
+                        + REPLICA_REPLAY_LAG_BYTES + "," + REPLICA_REPLAY_LAG_MS
                         + " from pg_stat_wal_receiver")) {
             if (!rows.next()) {
                 return Optional.empty();

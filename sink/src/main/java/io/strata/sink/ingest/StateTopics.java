@@ -13,8 +13,8 @@ import java.util.Objects;
  * system_nodes} and its child tables, {@code strata.pgstate} into {@code postgresql_configuration}, {@code
  * replication_status} and {@code database_schemas}, {@code strata.changes} appended to {@code change_log}.
  *
- * <p>A {@code PostgresState} of a node that has no {@code system_nodes} row is dead-lettered ({@code
- * invalid.unknown-node}) rather than failing its batch.
+ * <p>A {@code PostgresState} of a node that has no {@code system_nodes} row yet registers the node: topics are consumed
+ * in no particular order, so it may come before the node's inventory.
  */
 public final class StateTopics {
 

@@ -175,7 +175,10 @@ class PartitionMaintenanceIT {
                             .mapTo(String.class)
                             .findOne());
             // The second waits on the first's lock until the first commits, then finds the partition made.
-            Thread.sleep(300);
+            long secondPid = second.createQuery("SELECT pg_backend_pid()")
+                    .mapTo(Long.class)
+                    .one();
+            awaitLockWait(secondPid);
             assertThat(waiting).isNotDone();
             first.commit();
             assertThat(waiting.get(30, TimeUnit.SECONDS)).isEmpty();
@@ -196,6 +199,22 @@ class PartitionMaintenanceIT {
                 .hasMessageContaining("must be finite");
         assertThatThrownBy(() -> writer.useHandle(h -> h.execute("DROP TABLE metric_samples_default")))
                 .hasMessageContaining("must be owner");
+    }
+
+    /** Bounded poll until the backend {@code pid} waits on a lock. */
+    private static void awaitLockWait(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (owner.withHandle(h -> h.createQuery(
+                                "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid AND wait_event_type = 'Lock'")
+                        .bind("pid", pid)
+                        .mapTo(Long.class)
+                        .one())
+                == 0) {
+            assertThat(System.nanoTime())
+                    .as("backend %d waits on a lock within 30 s", pid)
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private static void rollup(Handle h, String table, long series, Instant start, Duration width) {
