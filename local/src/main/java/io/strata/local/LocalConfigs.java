@@ -68,6 +68,9 @@ final class LocalConfigs {
         // expire before it gets its tasks: keep that short (the broker's minimum is 6 s).
         values.put("kafka.session.timeout.ms", "6000");
         values.put("kafka.heartbeat.interval.ms", "1500");
+        // A rebalance waits up to max.poll.interval.ms (5 min by default) for every member the group knows to
+        // rejoin; after a SIGKILL the restarted broker may still list the dead one: bound that wait.
+        values.put("kafka.max.poll.interval.ms", "30000");
         values.put(StreamsApp.HTTP_HOST_KEY, "127.0.0.1");
         values.put(StreamsApp.HTTP_PORT_KEY, "0");
         return build(values, StreamsApp.DEFAULTS);
