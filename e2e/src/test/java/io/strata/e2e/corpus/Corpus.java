@@ -628,12 +628,28 @@ final class Corpus {
                 .setRecordKey("record " + text)
                 .setChangeDescription("description " + text)
                 .setOldValue("old " + text)
-                .setNewValue("{\"new\": \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
+                .setNewValue("{\"new\": " + jsonString(text) + "}")
                 .setChangedBy("by " + text)
                 .setChangeReason("reason " + text)
                 .setVerificationStatus("pending")
                 .setDetectedAt(REFERENCE)
                 .build();
+    }
+
+    /** {@code text} as a JSON string literal. */
+    static String jsonString(String text) {
+        StringBuilder json = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
     }
 
     // ---------------------------------------------------------------- decode-level cases of every topic
