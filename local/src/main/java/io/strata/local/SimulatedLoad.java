@@ -150,7 +150,7 @@ final class SimulatedLoad implements AutoCloseable {
         if (highest > nowTick) {
             LOG.warn(
                     "The simulated nodes already sent sequence {}, beyond the current tick {} at {}: until then their"
-                            + " batches would be replays and are not sent (a shorter interval than before? use a new"
+                            + " batches would be replays and are not sent (a longer --simulate-interval than before? use a new"
                             + " data directory)",
                     highest,
                     nowTick,
