@@ -55,6 +55,7 @@ class CorpusFilesTest {
 
     @Test
     void shouldFailToDecodeExactlyTheDecodeLevelCasesWithTheirReason() {
+        CorpusDirectory directory = CorpusDirectory.load();
         for (CorpusCase c : corpus.cases()) {
             AvroSerde<?> serde = serdeOf(c.topic());
             List<String> decodeReasons = c.deadLetters().stream()
@@ -63,7 +64,7 @@ class CorpusFilesTest {
                     .filter(reason -> reason.startsWith("decode."))
                     .distinct()
                     .toList();
-            byte[] bytes = CorpusDirectory.load().bytes(c);
+            byte[] bytes = directory.bytes(c);
             if (decodeReasons.isEmpty()) {
                 assertThat(serde.deserialize(c.topic(), bytes)).as(c.name()).isNotNull();
             } else {

@@ -50,8 +50,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     -Dexec.mainClass=io.strata.e2e.corpus.CorpusThroughputBench -Dexec.args="20 50 300 100 3"
  * </pre>
  *
- * Arguments: nodes, series per node, ticks, badEvery, runs (default 20 50 300 100 3: 6,000 raw batches of 50
- * samples, 300,000 good samples, plus 600 change events).
+ * Arguments: nodes, series per node, ticks, badEvery, runs, and whether to include the cases PostgreSQL rejects
+ * ({@code db.rejected}; default 20 50 300 100 3 true: 6,000 raw batches of 50 samples, 300,000 good samples, plus
+ * 600 change events). With {@code false}, the corpus costs only decoding and validation.
  */
 public final class CorpusThroughputBench {
 
@@ -62,7 +63,7 @@ public final class CorpusThroughputBench {
     /**
      * Runs the benchmark.
      *
-     * @param args nodes, series per node, ticks, badEvery, runs
+     * @param args nodes, series per node, ticks, badEvery, runs, include db.rejected cases
      */
     public static void main(String[] args) throws Exception {
         int nodes = arg(args, 0, 20);
@@ -70,14 +71,15 @@ public final class CorpusThroughputBench {
         int ticks = arg(args, 2, 300);
         int badEvery = arg(args, 3, 100);
         int runs = arg(args, 4, 3);
+        boolean rejected = args.length <= 5 || Boolean.parseBoolean(args[5]);
         SimulatedFleet fleet = SimulatedFleet.of(11, nodes, series, Duration.ofSeconds(10));
         Instant end = Corpus.REFERENCE.plus(fleet.interval().multipliedBy(Math.max(ticks, 800)));
         Corpus corpus = Corpus.build();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
-            Dataset clean = produce(kafka, "clean", fleet, ticks, corpus, 0);
-            Dataset dirty = produce(kafka, "corpus", fleet, ticks, corpus, badEvery);
+            Dataset clean = produce(kafka, "clean", fleet, ticks, corpus, 0, rejected);
+            Dataset dirty = produce(kafka, "corpus", fleet, ticks, corpus, badEvery, rejected);
             System.out.printf(
                     Locale.ROOT,
                     "%d good raw batches (%d samples) + %d good change events; corpus run adds %d bad records"
@@ -123,13 +125,19 @@ public final class CorpusThroughputBench {
             Map<TopicPartition, Long> endOffsets) {}
 
     private static Dataset produce(
-            EmbeddedKafka kafka, String prefix, SimulatedFleet fleet, int ticks, Corpus corpus, int badEvery) {
+            EmbeddedKafka kafka,
+            String prefix,
+            SimulatedFleet fleet,
+            int ticks,
+            Corpus corpus,
+            int badEvery,
+            boolean rejected) {
         for (String topic : topics(prefix)) {
             kafka.createTopic(topic, PARTITIONS);
         }
         kafka.createTopic(prefix + ".deadletter", 1);
-        List<CorpusCase> rawCases = cases(corpus, Corpus.RAW);
-        List<CorpusCase> changeCases = cases(corpus, Corpus.CHANGES);
+        List<CorpusCase> rawCases = cases(corpus, Corpus.RAW, rejected);
+        List<CorpusCase> changeCases = cases(corpus, Corpus.CHANGES, rejected);
         Properties props = new Properties();
         props.putAll(kafka.clientProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -258,8 +266,13 @@ public final class CorpusThroughputBench {
                 prefix + ".changes");
     }
 
-    private static List<CorpusCase> cases(Corpus corpus, String topic) {
-        return corpus.cases().stream().filter(c -> c.topic().equals(topic)).toList();
+    /** The cases of {@code topic}; without those PostgreSQL rejects unless {@code rejected}. */
+    private static List<CorpusCase> cases(Corpus corpus, String topic, boolean rejected) {
+        return corpus.cases().stream()
+                .filter(c -> c.topic().equals(topic))
+                .filter(c -> rejected
+                        || c.deadLetters().stream().noneMatch(d -> d.reason().equals("db.rejected")))
+                .toList();
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
