@@ -37,7 +37,10 @@ final class LatencyPhase {
     private static final Logger LOG = LoggerFactory.getLogger(LatencyPhase.class);
     private static final long SEED = 7;
 
-    /** Steady-state and warm-up histograms, samples never seen, the poll period, the lag trend. */
+    /**
+     * Steady-state and warm-up histograms, samples never seen, the poll period, the lag trend and the seconds from
+     * the phase's start to the end of its load (the span the lag quarters cover).
+     */
     record Result(
             LatencyHistogram steady,
             LatencyHistogram warmup,
@@ -77,6 +80,8 @@ final class LatencyPhase {
         LoadPlan plan = new LoadPlan(SEED, nodes, metrics, interval, from, to, true);
         LOG.info("Realtime {} nodes x {} series every second for {}", nodes, metrics, duration);
         long started = System.nanoTime();
+        // The lag trend covers the time the load is applied, not the drain after the last tick.
+        double loadSeconds = (to.toEpochMilli() - System.currentTimeMillis()) / 1000.0;
         CompletableFuture<LoadReport> sending = CompletableFuture.supplyAsync(() -> {
             try (producer) {
                 return generator.run(plan);
@@ -142,7 +147,6 @@ final class LatencyPhase {
         long got = seen.values().stream().mapToLong(Long::longValue).sum();
         // A poll slower than its period stretches it: the resolution is the longer of the two.
         double pollMillis = Math.max(poll.toMillis(), polls == 0 ? 0 : pollNanos / 1e6 / polls);
-        double seconds = PipelinePhase.seconds(started);
         LOG.info("Latency: {} of {} samples seen, {} polls", got, expected, polls);
         return new Result(
                 steady,
@@ -152,6 +156,6 @@ final class LatencyPhase {
                 report.samplesPerSecond(),
                 pollMillis,
                 lag,
-                seconds);
+                loadSeconds);
     }
 }
