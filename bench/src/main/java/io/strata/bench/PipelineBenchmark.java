@@ -137,7 +137,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         Duration.ofSeconds(Math.min(5, latencyFor / 4)),
                         Duration.ofMillis(25));
             }
-            summary = SummaryPhase.run(cluster, summaryFor, summaryMetrics, Duration.ofSeconds(summaryRawSeconds), 5);
+            summary = SummaryPhase.run(
+                    cluster, summaryFor, summaryMetrics, Duration.ofSeconds(summaryRawSeconds), 5, quick ? 1 : 3);
         }
         Map<String, Object> json = summaryJson(
                 backfillNodes, interval, pipeline, consumer, producer, copy, sinkAlone, latency, summary, summaryFor);
@@ -207,6 +208,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         json.put("summary_ms", summary.viewMillis());
         json.put("summary_raw_ms", summary.rawMillis());
         json.put("summary_speedup_vs_raw", summary.speedup());
+        json.put("summary_series_first_ms", summary.seriesFirstMillis());
         json.put("summary_rows", summary.rows());
         json.put("summary_results_match", summary.match());
 
@@ -308,11 +310,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 null,
                 ">= 250,000",
                 goals.get("e2e_at_least_250k"));
+        table.row("sink (in the pipeline, sharing the cores)", sink, "samples/s", sink / copy.perSecond(), null, null);
         table.row(
-                "sink",
-                sink,
+                "sink alone (re-reads the raw topic)",
+                sinkAlone.perSecond(),
                 "samples/s",
-                sink / copy.perSecond(),
+                sinkAlone.perSecond() / copy.perSecond(),
                 ">= 0.8x COPY",
                 goals.get("sink_at_least_0_8_copy"));
         table.row("  ceiling: plain COPY BINARY (" + copy.detail() + ")", copy.perSecond(), "rows/s", null, null, null);
@@ -347,8 +350,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 goals.get("latency_p99_at_most_1s"));
         table.row("  poll resolution", latency.pollMillis(), "ms", null, null, null);
         table.text("  samples never seen", Long.toString(latency.missing()), "samples");
-        table.text("realtime lag streams/sink at 25/50/75/100%", lagText(latency.lag(), latency.seconds()), "records");
-        table.row("", Double.NaN, "", null, "lag not growing", goals.get("realtime_lag_not_growing"));
+        table.check(
+                "realtime lag streams/sink at 25/50/75/100%",
+                lagText(latency.lag(), latency.seconds()),
+                "records",
+                "not growing",
+                goals.get("realtime_lag_not_growing"));
         table.row(
                 "v_performance_summary (" + summary.rows() + " rows)",
                 summary.viewMillis(),
@@ -364,6 +371,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 null,
                 ">= 10x",
                 goals.get("summary_at_least_10x_raw"));
+        table.row(
+                "  not the view: hourly rows aggregated per series first",
+                summary.seriesFirstMillis(),
+                "ms",
+                null,
+                null,
+                null);
         return table;
     }
 
