@@ -66,6 +66,8 @@ final class BenchCluster implements AutoCloseable {
         EmbeddedPostgres postgres = pg.join();
         BenchCluster cluster = new BenchCluster(root, kafka, postgres, partitions, overrides);
         TopicCatalog.from(cluster.base()).reconcile(cluster.admin);
+        // Created now, long before it is used: producing right after a topic's creation can race its leader election.
+        kafka.createTopic(Ceilings.PRODUCER_TOPIC, partitions);
         postgres.createDatabase(DATABASE);
         Migrations.migrate(postgres.dataSource(DATABASE));
         return cluster;

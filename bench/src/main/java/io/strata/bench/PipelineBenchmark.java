@@ -77,7 +77,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(
             names = "--timeout",
-            description = "Give up on the backfill after this many seconds (default 1800, quick 300).")
+            description = "Give up on the backfill after this many seconds (default 3600, quick 300).")
     Integer timeoutSeconds;
 
     @Option(names = "--out", description = "Also write the JSON object to this file.")
@@ -102,7 +102,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         int backfillNodes = nodes != null ? nodes : quick ? 100 : 1000;
         int latencyFor = latencySeconds != null ? latencySeconds : quick ? 20 : 60;
         int summaryFor = summaryNodes != null ? summaryNodes : quick ? 200 : 1000;
-        Duration timeout = Duration.ofSeconds(timeoutSeconds != null ? timeoutSeconds : quick ? 300 : 1800);
+        Duration timeout = Duration.ofSeconds(timeoutSeconds != null ? timeoutSeconds : quick ? 300 : 3600);
         Duration interval = Duration.ofSeconds(intervalSeconds);
         long began = System.nanoTime();
 
