@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Handle;
@@ -140,19 +141,7 @@ final class BatchProcessor {
         if (records.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
-        List<Item> items = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            items.add(decode(new Item(i, records.get(i)), now));
-        }
-        validate(items, now);
-        for (Item item : items) {
-            if (item.rejected()) {
-                sendDeadLetter(item, deadLetter);
-            } else if (!(item.value instanceof RawBatch)) {
-                item.seriesKeys = seriesKeys(item.value);
-            }
-        }
+        List<Item> items = prepare(records, deadLetter, () -> true).items;
         try {
             store(items, ranges(items));
         } catch (OffsetStore.OffsetConflictException conflict) {
@@ -183,6 +172,70 @@ final class BatchProcessor {
                 throw e;
             }
         }
+        committed(items);
+    }
+
+    /**
+     * The first half of {@link #process}, without its transaction: decodes, validates and dead-letters. The database
+     * is read only to look up the nodes of rollups, and {@code beforeDatabaseRead} runs first (a write behind must
+     * have committed, so that the nodes it registers are seen); when it returns false nothing is dead-lettered and
+     * this returns null.
+     */
+    Prepared prepare(
+            List<ConsumerRecord<byte[], byte[]>> records,
+            BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter,
+            BooleanSupplier beforeDatabaseRead) {
+        Instant now = clock.instant();
+        List<Item> items = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            items.add(decode(new Item(i, records.get(i)), now));
+        }
+        if (!validate(items, now, beforeDatabaseRead)) {
+            return null;
+        }
+        for (Item item : items) {
+            if (item.rejected()) {
+                sendDeadLetter(item, deadLetter);
+            } else if (!(item.value instanceof RawBatch)) {
+                item.seriesKeys = seriesKeys(item.value);
+            }
+        }
+        return new Prepared(items, ranges(items));
+    }
+
+    /**
+     * The second half of {@link #process}: one transaction with the rows and offsets of {@code batch}. Any failure is
+     * thrown as is (nothing committed); the caller then processes the same records again with {@link #process}.
+     *
+     * @throws OffsetStore.OffsetConflictException when another consumer committed these offsets first
+     */
+    void write(Prepared batch) {
+        store(batch.items, batch.ranges);
+        committed(batch.items);
+    }
+
+    /** A poll decoded, validated and dead-lettered by {@link #prepare}, ready for {@link #write}. */
+    static final class Prepared {
+        private final List<Item> items;
+        private final Map<TopicPartition, OffsetStore.Range> ranges;
+
+        private Prepared(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges) {
+            this.items = items;
+            this.ranges = ranges;
+        }
+
+        /** The offset range of each partition of the poll. */
+        Map<TopicPartition, OffsetStore.Range> ranges() {
+            return ranges;
+        }
+
+        /** Number of records. */
+        int size() {
+            return items.size();
+        }
+    }
+
+    private void committed(List<Item> items) {
         for (Item item : items) {
             if (item.rejected()) {
                 sentDeadLetters.remove(key(item.record));
@@ -240,7 +293,7 @@ final class BatchProcessor {
         return item;
     }
 
-    private void validate(List<Item> items, Instant now) {
+    private boolean validate(List<Item> items, Instant now, BooleanSupplier beforeDatabaseRead) {
         Set<String> knownNodes = new HashSet<>();
         Set<String> rollupNodes = new LinkedHashSet<>();
         for (Item item : items) {
@@ -265,6 +318,9 @@ final class BatchProcessor {
         }
         rollupNodes.removeAll(knownNodes);
         if (!rollupNodes.isEmpty()) {
+            if (!beforeDatabaseRead.getAsBoolean()) {
+                return false;
+            }
             try {
                 knownNodes.addAll(jdbi.withHandle(handle -> registry.findNodes(handle.getConnection(), rollupNodes))
                         .keySet());
@@ -290,6 +346,7 @@ final class BatchProcessor {
                 }
             }
         }
+        return true;
     }
 
     private void sendDeadLetter(Item item, BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter) {

@@ -7,6 +7,7 @@ import io.strata.embedded.EmbeddedPostgres;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.MetricKind;
 import io.strata.schemas.avro.MetricSample;
+import io.strata.schemas.config.StrataConfig;
 import io.strata.schemas.serde.AvroSerdes;
 import io.strata.sink.copy.MetricSampleCopy;
 import io.strata.sink.copy.SampleBuffer;
@@ -49,7 +50,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class SinkThroughputBench {
 
     private static final int NODES = 50;
-    private static final int MAX_POLL_RECORDS = 200;
+    /** The sink as shipped: records per poll (hence per transaction) from its defaults. */
+    private static final int MAX_POLL_RECORDS = StrataConfig.builder()
+            .defaults(IngestSettings.DEFAULTS_RESOURCE)
+            .build()
+            .getInt("sink.max-poll-records");
 
     private SinkThroughputBench() {}
 
