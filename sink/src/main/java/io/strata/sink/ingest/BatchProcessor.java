@@ -10,7 +10,6 @@ import io.strata.schemas.serde.AvroSerdes;
 import io.strata.schemas.serde.RecordDecodingException;
 import io.strata.schemas.sketch.SketchProtobuf;
 import io.strata.sink.copy.MetricSampleCopy;
-import io.strata.sink.copy.SampleBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -392,27 +391,23 @@ final class BatchProcessor {
         Map<String, Long> nodeIds = new HashMap<>();
         Set<String> rollupNodes = new HashSet<>();
         Map<SeriesKey, SeriesKey> seriesKeys = new LinkedHashMap<>();
-        // Batches of one node usually share their series array: its ids are looked up once.
+        // Batches of one node usually share their series array: its ids are looked up once, and cached after commit.
         Map<SeriesKey[], long[]> layouts = new IdentityHashMap<>();
-        int sampleCount = 0;
         for (Item item : items) {
             if (item.rejected() || item.state != null) {
                 continue;
             }
             if (item.value instanceof RawBatch batch) {
-                nodeIds.computeIfAbsent(batch.nodeId, nodeKey -> {
-                    try {
-                        return registry.registerNode(connection, pending, nodeKey, batch.nodeName);
-                    } catch (SQLException e) {
-                        throw new DatabaseSqlException(e);
-                    }
-                });
-                if (layouts.putIfAbsent(batch.seriesKeys, NO_IDS) == null) {
-                    for (SeriesKey key : batch.seriesKeys) {
-                        seriesKeys.putIfAbsent(key, key);
+                registerNode(connection, pending, nodeIds, batch);
+                if (!layouts.containsKey(batch.seriesKeys)) {
+                    long[] cached = registry.cachedLayout(batch.seriesKeys);
+                    layouts.put(batch.seriesKeys, cached != null ? cached : NO_IDS);
+                    if (cached == null) {
+                        for (SeriesKey key : batch.seriesKeys) {
+                            seriesKeys.putIfAbsent(key, key);
+                        }
                     }
                 }
-                sampleCount += batch.size();
             } else if (item.value instanceof MetricRollup rollup) {
                 rollupNodes.add(rollup.getNodeId());
                 seriesKeys.putIfAbsent(item.seriesKeys[0], item.seriesKeys[0]);
@@ -422,9 +417,11 @@ final class BatchProcessor {
         if (!rollupNodes.isEmpty()) {
             nodeIds.putAll(registry.findNodes(connection, rollupNodes));
         }
-        Map<SeriesKey, Long> seriesIds = registry.resolve(connection, pending, seriesKeys.keySet(), nodeIds);
+        Map<SeriesKey, Long> seriesIds =
+                seriesKeys.isEmpty() ? Map.of() : registry.resolve(connection, pending, seriesKeys.keySet(), nodeIds);
 
-        SampleBuffer samples = new SampleBuffer(Math.max(16, sampleCount));
+        List<RawBatch> rawBatches = new ArrayList<>();
+        List<long[]> rawIds = new ArrayList<>();
         long minMicros = Long.MAX_VALUE;
         long maxMicros = Long.MIN_VALUE;
         Map<RollupTier, List<RollupWriter.Row>> rollups = new LinkedHashMap<>();
@@ -436,18 +433,15 @@ final class BatchProcessor {
             if (item.value instanceof RawBatch batch) {
                 long[] ids = layouts.get(batch.seriesKeys);
                 if (ids == NO_IDS) {
-                    ids = new long[batch.size()];
-                    for (int i = 0; i < ids.length; i++) {
-                        ids[i] = seriesIds.get(batch.seriesKeys[i]);
-                    }
+                    ids = ids(batch.seriesKeys, seriesIds);
                     layouts.put(batch.seriesKeys, ids);
+                    pending.layout(batch.seriesKeys, ids);
                 }
-                long[] micros = batch.epochMicros;
-                double[] values = batch.values;
-                for (int i = 0; i < ids.length; i++) {
-                    samples.add(ids[i], micros[i], values[i]);
-                    minMicros = Math.min(minMicros, micros[i]);
-                    maxMicros = Math.max(maxMicros, micros[i]);
+                minMicros = Math.min(minMicros, min(batch.epochMicros));
+                maxMicros = Math.max(maxMicros, max(batch.epochMicros));
+                if (ids.length > 0) {
+                    rawBatches.add(batch);
+                    rawIds.add(ids);
                 }
             } else if (item.value instanceof MetricRollup rollup) {
                 long seriesId = seriesIds.get(item.seriesKeys[0]);
@@ -463,15 +457,63 @@ final class BatchProcessor {
                 }
             }
         }
-        if (!samples.isEmpty()) {
+        if (!rawBatches.isEmpty()) {
             partitions.prepare(handle, "metric_samples", micros(minMicros), micros(maxMicros));
-            counts[0] += MetricSampleCopy.copy(connection, samples);
+            counts[0] += copy(connection, rawBatches, rawIds);
         }
         for (Map.Entry<RollupTier, List<RollupWriter.Row>> tier : rollups.entrySet()) {
             Instant[] range = rollupRange.get(tier.getKey());
             partitions.prepare(handle, RollupWriter.table(tier.getKey()), range[0], range[1]);
             RollupWriter.upsert(connection, tier.getKey(), tier.getValue());
             counts[1] += tier.getValue().size();
+        }
+    }
+
+    private void registerNode(
+            Connection connection, SeriesRegistry.Pending pending, Map<String, Long> nodeIds, RawBatch batch)
+            throws SQLException {
+        if (!nodeIds.containsKey(batch.nodeId)) {
+            nodeIds.put(batch.nodeId, registry.registerNode(connection, pending, batch.nodeId, batch.nodeName));
+        }
+    }
+
+    private static long[] ids(SeriesKey[] keys, Map<SeriesKey, Long> seriesIds) {
+        long[] ids = new long[keys.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = seriesIds.get(keys[i]);
+        }
+        return ids;
+    }
+
+    // Small loops of their own: they compile early and stay compiled, unlike one long method per poll.
+    private static long min(long[] values) {
+        long min = Long.MAX_VALUE;
+        for (long value : values) {
+            min = Math.min(min, value);
+        }
+        return min;
+    }
+
+    private static long max(long[] values) {
+        long max = Long.MIN_VALUE;
+        for (long value : values) {
+            max = Math.max(max, value);
+        }
+        return max;
+    }
+
+    /** Streams the rows straight from each batch's arrays: PostgreSQL inserts while later batches are encoded. */
+    private static long copy(Connection connection, List<RawBatch> batches, List<long[]> ids) throws SQLException {
+        MetricSampleCopy copy = MetricSampleCopy.begin(connection);
+        try {
+            for (int b = 0; b < batches.size(); b++) {
+                RawBatch batch = batches.get(b);
+                copy.addAll(ids.get(b), batch.epochMicros, batch.values, batch.size());
+            }
+            return copy.finish();
+        } catch (SQLException | RuntimeException e) {
+            copy.cancel();
+            throw e;
         }
     }
 
