@@ -57,6 +57,7 @@ final class BatchProcessor {
     private final RecordValidator validator;
     private final RawBatchDecoder rawDecoder;
     private final OffsetStore offsets;
+    private final NodeSequences sequences;
     private final Map<String, StateTopic<?>> stateTopics;
     private final PartitionPreparer partitions;
     private final Clock clock;
@@ -85,6 +86,7 @@ final class BatchProcessor {
         this.validator = new RecordValidator(settings.validation());
         this.rawDecoder = new RawBatchDecoder(validator);
         this.offsets = new OffsetStore(settings.groupId());
+        this.sequences = new NodeSequences(settings.groupId());
         this.stateTopics = new HashMap<>();
         for (StateTopic<?> topic : stateTopics) {
             this.stateTopics.put(topic.topic(), topic);
@@ -96,6 +98,10 @@ final class BatchProcessor {
 
     OffsetStore offsets() {
         return offsets;
+    }
+
+    NodeSequences sequences() {
+        return sequences;
     }
 
     Jdbi jdbi() {
@@ -140,7 +146,7 @@ final class BatchProcessor {
         if (records.isEmpty()) {
             return;
         }
-        List<Item> items = prepare(records, deadLetter, () -> true).items;
+        List<Item> items = prepare(records, deadLetter, () -> true, Map.of()).items;
         try {
             store(items, ranges(items));
         } catch (OffsetStore.OffsetConflictException conflict) {
@@ -178,18 +184,23 @@ final class BatchProcessor {
      * The first half of {@link #process}, without its transaction: decodes, validates and dead-letters. The database
      * is read only to look up the nodes of rollups, and {@code beforeDatabaseRead} runs first (a write behind must
      * have committed, so that the nodes it registers are seen); when it returns false nothing is dead-lettered and
-     * this returns null.
+     * this returns null. A raw batch not above its node's last sequence (stored, {@code inFlight}, or earlier in
+     * these records) is a replay and is dead-lettered.
+     *
+     * @param inFlight the highest sequence per node of the poll whose transaction has not committed yet
      */
     Prepared prepare(
             List<ConsumerRecord<byte[], byte[]>> records,
             BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter,
-            BooleanSupplier beforeDatabaseRead) {
+            BooleanSupplier beforeDatabaseRead,
+            Map<String, Long> inFlight) {
         Instant now = clock.instant();
         List<Item> items = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             items.add(decode(new Item(i, records.get(i)), now));
         }
-        if (!validate(items, now, beforeDatabaseRead)) {
+        NodeSequences.Check replays = sequences.check(inFlight);
+        if (!validate(items, now, beforeDatabaseRead, replays)) {
             return null;
         }
         for (Item item : items) {
@@ -199,7 +210,7 @@ final class BatchProcessor {
                 item.seriesKeys = seriesKeys(item.value);
             }
         }
-        return new Prepared(items, ranges(items));
+        return new Prepared(items, ranges(items), Map.copyOf(replays.accepted()));
     }
 
     /**
@@ -217,10 +228,17 @@ final class BatchProcessor {
     static final class Prepared {
         private final List<Item> items;
         private final Map<TopicPartition, OffsetStore.Range> ranges;
+        private final Map<String, Long> sequences;
 
-        private Prepared(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges) {
+        private Prepared(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges, Map<String, Long> sequences) {
             this.items = items;
             this.ranges = ranges;
+            this.sequences = sequences;
+        }
+
+        /** The highest sequence per node of the raw batches to be written. */
+        Map<String, Long> sequences() {
+            return sequences;
         }
 
         /** The offset range of each partition of the poll. */
@@ -292,7 +310,8 @@ final class BatchProcessor {
         return item;
     }
 
-    private boolean validate(List<Item> items, Instant now, BooleanSupplier beforeDatabaseRead) {
+    private boolean validate(
+            List<Item> items, Instant now, BooleanSupplier beforeDatabaseRead, NodeSequences.Check replays) {
         Set<String> knownNodes = new HashSet<>();
         Set<String> rollupNodes = new LinkedHashSet<>();
         for (Item item : items) {
@@ -306,6 +325,14 @@ final class BatchProcessor {
                 }
             }
             if (item.value instanceof RawBatch batch) {
+                // In record order, so that of two copies in one poll the first is written.
+                if (!replays.accept(batch.nodeId, batch.sequence)) {
+                    item.rejection = new Rejection(
+                            Rejection.DUPLICATE_SEQUENCE,
+                            "sequence " + batch.sequence + " of node '" + batch.nodeId
+                                    + "' is not above its last one written, " + replays.last(batch.nodeId));
+                    continue;
+                }
                 knownNodes.add(batch.nodeId); // registered by this very transaction
             } else if (item.value instanceof MetricRollup rollup) {
                 if (registry.cachedNode(rollup.getNodeId()) != null) {
@@ -365,17 +392,31 @@ final class BatchProcessor {
     private void store(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges) {
         SeriesRegistry.Pending pending = new SeriesRegistry.Pending();
         long[] counts = new long[3];
+        Map<String, Long> lastSequences = lastSequences(items);
         jdbi.useTransaction(handle -> {
             Connection connection = handle.getConnection();
             try {
                 writeRows(handle, connection, pending, items, counts);
+                sequences.write(connection, lastSequences);
                 offsets.write(connection, ranges);
             } catch (SQLException e) {
                 throw new DatabaseSqlException(e);
             }
         });
         registry.committed(pending);
+        sequences.committed(lastSequences);
         stats.committed(items.size(), counts[0], counts[1], counts[2]);
+    }
+
+    /** The highest sequence per node among the raw batches to be written. */
+    private static Map<String, Long> lastSequences(List<Item> items) {
+        Map<String, Long> last = new HashMap<>();
+        for (Item item : items) {
+            if (!item.rejected() && item.value instanceof RawBatch batch) {
+                last.merge(batch.nodeId, batch.sequence, Math::max);
+            }
+        }
+        return last;
     }
 
     private void writeRows(

@@ -71,8 +71,9 @@ final class IngestListener
             processSynchronously(pipeline, records, acknowledgment, consumer, deadLetter);
             return;
         }
+        Map<String, Long> inFlight = pipeline.inFlight == null ? Map.of() : pipeline.inFlight.batch.sequences();
         BatchProcessor.Prepared prepared =
-                processor.prepare(records, deadLetter, () -> settle(pipeline, consumer, records, Set.of()));
+                processor.prepare(records, deadLetter, () -> settle(pipeline, consumer, records, Set.of()), inFlight);
         if (prepared == null || !settle(pipeline, consumer, records, Set.of())) {
             return; // the write in flight failed: this poll was sought back with it, to be read again
         }

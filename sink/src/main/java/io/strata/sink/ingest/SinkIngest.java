@@ -117,7 +117,12 @@ public final class SinkIngest implements AutoCloseable {
         properties.setPollTimeout(settings.pollTimeout().toMillis());
         properties.setGroupId(settings.groupId());
         StoredOffsetSeeker seeker = new StoredOffsetSeeker(
-                jdbi, processor.offsets(), settings.retryInitial(), settings.retryMax(), this::isRunning);
+                jdbi,
+                processor.offsets(),
+                processor.sequences(),
+                settings.retryInitial(),
+                settings.retryMax(),
+                this::isRunning);
         listener = new IngestListener(processor, deadLetters, seeker);
         properties.setConsumerRebalanceListener(listener);
         properties.setMessageListener(listener);
