@@ -64,7 +64,7 @@ final class IngestListener
         if (records.isEmpty()) {
             return;
         }
-        WriteBehind pipeline = pipelines.computeIfAbsent(consumer, WriteBehind::new);
+        WriteBehind pipeline = pipelines.computeIfAbsent(consumer, key -> new WriteBehind());
         BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter =
                 (record, error) -> deadLetters.accept(record, consumer, error);
         if (pipeline.resync) {
@@ -208,7 +208,7 @@ final class IngestListener
         /** The last write failed: the next poll is processed synchronously. */
         boolean resync;
 
-        WriteBehind(Consumer<?, ?> consumer) {
+        WriteBehind() {
             String name = Thread.currentThread().getName() + "-writer";
             writer = Executors.newSingleThreadExecutor(task -> {
                 Thread thread = new Thread(task, name);

@@ -58,6 +58,9 @@ import org.springframework.util.backoff.FixedBackOff;
  *   <li>Bad records (undecodable, invalid) go to the dead-letter topic with a reason header before the transaction
  *       commits; their offsets commit with the good rows. A crash between the two may duplicate a dead letter,
  *       never lose one.
+ *   <li>Replays: a raw batch whose {@code sequence} is not above the last one written for its node (stored in
+ *       {@code sink_node_sequences} with the rows, loaded with the offsets) is dead-lettered as {@code
+ *       invalid.duplicate-sequence} ({@link NodeSequences}).
  *   <li>A record PostgreSQL rejects is found by retrying its batch record by record, retried a few times through
  *       spring-kafka's {@link DefaultErrorHandler} and then published by its {@link DeadLetterPublishingRecoverer}
  *       (its offset stored right after).
