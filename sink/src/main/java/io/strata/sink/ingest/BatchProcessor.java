@@ -10,7 +10,6 @@ import io.strata.schemas.serde.AvroSerdes;
 import io.strata.schemas.serde.RecordDecodingException;
 import io.strata.schemas.sketch.SketchProtobuf;
 import io.strata.sink.copy.MetricSampleCopy;
-import io.strata.sink.copy.SampleBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -27,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Handle;
@@ -57,6 +57,7 @@ final class BatchProcessor {
     private final RecordValidator validator;
     private final RawBatchDecoder rawDecoder;
     private final OffsetStore offsets;
+    private final NodeSequences sequences;
     private final Map<String, StateTopic<?>> stateTopics;
     private final PartitionPreparer partitions;
     private final Clock clock;
@@ -85,6 +86,7 @@ final class BatchProcessor {
         this.validator = new RecordValidator(settings.validation());
         this.rawDecoder = new RawBatchDecoder(validator);
         this.offsets = new OffsetStore(settings.groupId());
+        this.sequences = new NodeSequences(settings.groupId());
         this.stateTopics = new HashMap<>();
         for (StateTopic<?> topic : stateTopics) {
             this.stateTopics.put(topic.topic(), topic);
@@ -96,6 +98,10 @@ final class BatchProcessor {
 
     OffsetStore offsets() {
         return offsets;
+    }
+
+    NodeSequences sequences() {
+        return sequences;
     }
 
     Jdbi jdbi() {
@@ -140,19 +146,7 @@ final class BatchProcessor {
         if (records.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
-        List<Item> items = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            items.add(decode(new Item(i, records.get(i)), now));
-        }
-        validate(items, now);
-        for (Item item : items) {
-            if (item.rejected()) {
-                sendDeadLetter(item, deadLetter);
-            } else if (!(item.value instanceof RawBatch)) {
-                item.seriesKeys = seriesKeys(item.value);
-            }
-        }
+        List<Item> items = prepare(records, deadLetter, () -> true, Map.of()).items;
         try {
             store(items, ranges(items));
         } catch (OffsetStore.OffsetConflictException conflict) {
@@ -183,6 +177,82 @@ final class BatchProcessor {
                 throw e;
             }
         }
+        committed(items);
+    }
+
+    /**
+     * The first half of {@link #process}, without its transaction: decodes, validates and dead-letters. The database
+     * is read only to look up the nodes of rollups, and {@code beforeDatabaseRead} runs first (a write behind must
+     * have committed, so that the nodes it registers are seen); when it returns false nothing is dead-lettered and
+     * this returns null. A raw batch not above its node's last sequence (stored, {@code inFlight}, or earlier in
+     * these records) is a replay and is dead-lettered.
+     *
+     * @param inFlight the highest sequence per node of the poll whose transaction has not committed yet
+     */
+    Prepared prepare(
+            List<ConsumerRecord<byte[], byte[]>> records,
+            BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter,
+            BooleanSupplier beforeDatabaseRead,
+            Map<String, Long> inFlight) {
+        Instant now = clock.instant();
+        List<Item> items = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            items.add(decode(new Item(i, records.get(i)), now));
+        }
+        NodeSequences.Check replays = sequences.check(inFlight);
+        if (!validate(items, now, beforeDatabaseRead, replays)) {
+            return null;
+        }
+        for (Item item : items) {
+            if (item.rejected()) {
+                sendDeadLetter(item, deadLetter);
+            } else if (!(item.value instanceof RawBatch)) {
+                item.seriesKeys = seriesKeys(item.value);
+            }
+        }
+        return new Prepared(items, ranges(items), Map.copyOf(replays.accepted()));
+    }
+
+    /**
+     * The second half of {@link #process}: one transaction with the rows and offsets of {@code batch}. Any failure is
+     * thrown as is (nothing committed); the caller then processes the same records again with {@link #process}.
+     *
+     * @throws OffsetStore.OffsetConflictException when another consumer committed these offsets first
+     */
+    void write(Prepared batch) {
+        store(batch.items, batch.ranges);
+        committed(batch.items);
+    }
+
+    /** A poll decoded, validated and dead-lettered by {@link #prepare}, ready for {@link #write}. */
+    static final class Prepared {
+        private final List<Item> items;
+        private final Map<TopicPartition, OffsetStore.Range> ranges;
+        private final Map<String, Long> sequences;
+
+        private Prepared(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges, Map<String, Long> sequences) {
+            this.items = items;
+            this.ranges = ranges;
+            this.sequences = sequences;
+        }
+
+        /** The highest sequence per node of the raw batches to be written. */
+        Map<String, Long> sequences() {
+            return sequences;
+        }
+
+        /** The offset range of each partition of the poll. */
+        Map<TopicPartition, OffsetStore.Range> ranges() {
+            return ranges;
+        }
+
+        /** Number of records. */
+        int size() {
+            return items.size();
+        }
+    }
+
+    private void committed(List<Item> items) {
         for (Item item : items) {
             if (item.rejected()) {
                 sentDeadLetters.remove(key(item.record));
@@ -240,7 +310,8 @@ final class BatchProcessor {
         return item;
     }
 
-    private void validate(List<Item> items, Instant now) {
+    private boolean validate(
+            List<Item> items, Instant now, BooleanSupplier beforeDatabaseRead, NodeSequences.Check replays) {
         Set<String> knownNodes = new HashSet<>();
         Set<String> rollupNodes = new LinkedHashSet<>();
         for (Item item : items) {
@@ -254,6 +325,14 @@ final class BatchProcessor {
                 }
             }
             if (item.value instanceof RawBatch batch) {
+                // In record order, so that of two copies in one poll the first is written.
+                if (!replays.accept(batch.nodeId, batch.sequence)) {
+                    item.rejection = new Rejection(
+                            Rejection.DUPLICATE_SEQUENCE,
+                            "sequence " + batch.sequence + " of node '" + batch.nodeId
+                                    + "' is not above its last one written, " + replays.last(batch.nodeId));
+                    continue;
+                }
                 knownNodes.add(batch.nodeId); // registered by this very transaction
             } else if (item.value instanceof MetricRollup rollup) {
                 if (registry.cachedNode(rollup.getNodeId()) != null) {
@@ -265,6 +344,9 @@ final class BatchProcessor {
         }
         rollupNodes.removeAll(knownNodes);
         if (!rollupNodes.isEmpty()) {
+            if (!beforeDatabaseRead.getAsBoolean()) {
+                return false;
+            }
             try {
                 knownNodes.addAll(jdbi.withHandle(handle -> registry.findNodes(handle.getConnection(), rollupNodes))
                         .keySet());
@@ -290,6 +372,7 @@ final class BatchProcessor {
                 }
             }
         }
+        return true;
     }
 
     private void sendDeadLetter(Item item, BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter) {
@@ -309,17 +392,31 @@ final class BatchProcessor {
     private void store(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges) {
         SeriesRegistry.Pending pending = new SeriesRegistry.Pending();
         long[] counts = new long[3];
+        Map<String, Long> lastSequences = lastSequences(items);
         jdbi.useTransaction(handle -> {
             Connection connection = handle.getConnection();
             try {
                 writeRows(handle, connection, pending, items, counts);
+                sequences.write(connection, lastSequences);
                 offsets.write(connection, ranges);
             } catch (SQLException e) {
                 throw new DatabaseSqlException(e);
             }
         });
         registry.committed(pending);
+        sequences.committed(lastSequences);
         stats.committed(items.size(), counts[0], counts[1], counts[2]);
+    }
+
+    /** The highest sequence per node among the raw batches to be written. */
+    private static Map<String, Long> lastSequences(List<Item> items) {
+        Map<String, Long> last = new HashMap<>();
+        for (Item item : items) {
+            if (!item.rejected() && item.value instanceof RawBatch batch) {
+                last.merge(batch.nodeId, batch.sequence, Math::max);
+            }
+        }
+        return last;
     }
 
     private void writeRows(
@@ -335,27 +432,23 @@ final class BatchProcessor {
         Map<String, Long> nodeIds = new HashMap<>();
         Set<String> rollupNodes = new HashSet<>();
         Map<SeriesKey, SeriesKey> seriesKeys = new LinkedHashMap<>();
-        // Batches of one node usually share their series array: its ids are looked up once.
+        // Batches of one node usually share their series array: its ids are looked up once, and cached after commit.
         Map<SeriesKey[], long[]> layouts = new IdentityHashMap<>();
-        int sampleCount = 0;
         for (Item item : items) {
             if (item.rejected() || item.state != null) {
                 continue;
             }
             if (item.value instanceof RawBatch batch) {
-                nodeIds.computeIfAbsent(batch.nodeId, nodeKey -> {
-                    try {
-                        return registry.registerNode(connection, pending, nodeKey, batch.nodeName);
-                    } catch (SQLException e) {
-                        throw new DatabaseSqlException(e);
-                    }
-                });
-                if (layouts.putIfAbsent(batch.seriesKeys, NO_IDS) == null) {
-                    for (SeriesKey key : batch.seriesKeys) {
-                        seriesKeys.putIfAbsent(key, key);
+                registerNode(connection, pending, nodeIds, batch);
+                if (!layouts.containsKey(batch.seriesKeys)) {
+                    long[] cached = registry.cachedLayout(batch.seriesKeys);
+                    layouts.put(batch.seriesKeys, cached != null ? cached : NO_IDS);
+                    if (cached == null) {
+                        for (SeriesKey key : batch.seriesKeys) {
+                            seriesKeys.putIfAbsent(key, key);
+                        }
                     }
                 }
-                sampleCount += batch.size();
             } else if (item.value instanceof MetricRollup rollup) {
                 rollupNodes.add(rollup.getNodeId());
                 seriesKeys.putIfAbsent(item.seriesKeys[0], item.seriesKeys[0]);
@@ -365,9 +458,11 @@ final class BatchProcessor {
         if (!rollupNodes.isEmpty()) {
             nodeIds.putAll(registry.findNodes(connection, rollupNodes));
         }
-        Map<SeriesKey, Long> seriesIds = registry.resolve(connection, pending, seriesKeys.keySet(), nodeIds);
+        Map<SeriesKey, Long> seriesIds =
+                seriesKeys.isEmpty() ? Map.of() : registry.resolve(connection, pending, seriesKeys.keySet(), nodeIds);
 
-        SampleBuffer samples = new SampleBuffer(Math.max(16, sampleCount));
+        List<RawBatch> rawBatches = new ArrayList<>();
+        List<long[]> rawIds = new ArrayList<>();
         long minMicros = Long.MAX_VALUE;
         long maxMicros = Long.MIN_VALUE;
         Map<RollupTier, List<RollupWriter.Row>> rollups = new LinkedHashMap<>();
@@ -379,18 +474,15 @@ final class BatchProcessor {
             if (item.value instanceof RawBatch batch) {
                 long[] ids = layouts.get(batch.seriesKeys);
                 if (ids == NO_IDS) {
-                    ids = new long[batch.size()];
-                    for (int i = 0; i < ids.length; i++) {
-                        ids[i] = seriesIds.get(batch.seriesKeys[i]);
-                    }
+                    ids = ids(batch.seriesKeys, seriesIds);
                     layouts.put(batch.seriesKeys, ids);
+                    pending.layout(batch.seriesKeys, ids);
                 }
-                long[] micros = batch.epochMicros;
-                double[] values = batch.values;
-                for (int i = 0; i < ids.length; i++) {
-                    samples.add(ids[i], micros[i], values[i]);
-                    minMicros = Math.min(minMicros, micros[i]);
-                    maxMicros = Math.max(maxMicros, micros[i]);
+                minMicros = Math.min(minMicros, min(batch.epochMicros));
+                maxMicros = Math.max(maxMicros, max(batch.epochMicros));
+                if (ids.length > 0) {
+                    rawBatches.add(batch);
+                    rawIds.add(ids);
                 }
             } else if (item.value instanceof MetricRollup rollup) {
                 long seriesId = seriesIds.get(item.seriesKeys[0]);
@@ -406,15 +498,63 @@ final class BatchProcessor {
                 }
             }
         }
-        if (!samples.isEmpty()) {
+        if (!rawBatches.isEmpty()) {
             partitions.prepare(handle, "metric_samples", micros(minMicros), micros(maxMicros));
-            counts[0] += MetricSampleCopy.copy(connection, samples);
+            counts[0] += copy(connection, rawBatches, rawIds);
         }
         for (Map.Entry<RollupTier, List<RollupWriter.Row>> tier : rollups.entrySet()) {
             Instant[] range = rollupRange.get(tier.getKey());
             partitions.prepare(handle, RollupWriter.table(tier.getKey()), range[0], range[1]);
             RollupWriter.upsert(connection, tier.getKey(), tier.getValue());
             counts[1] += tier.getValue().size();
+        }
+    }
+
+    private void registerNode(
+            Connection connection, SeriesRegistry.Pending pending, Map<String, Long> nodeIds, RawBatch batch)
+            throws SQLException {
+        if (!nodeIds.containsKey(batch.nodeId)) {
+            nodeIds.put(batch.nodeId, registry.registerNode(connection, pending, batch.nodeId, batch.nodeName));
+        }
+    }
+
+    private static long[] ids(SeriesKey[] keys, Map<SeriesKey, Long> seriesIds) {
+        long[] ids = new long[keys.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = seriesIds.get(keys[i]);
+        }
+        return ids;
+    }
+
+    // Small loops of their own: they compile early and stay compiled, unlike one long method per poll.
+    private static long min(long[] values) {
+        long min = Long.MAX_VALUE;
+        for (long value : values) {
+            min = Math.min(min, value);
+        }
+        return min;
+    }
+
+    private static long max(long[] values) {
+        long max = Long.MIN_VALUE;
+        for (long value : values) {
+            max = Math.max(max, value);
+        }
+        return max;
+    }
+
+    /** Streams the rows straight from each batch's arrays: PostgreSQL inserts while later batches are encoded. */
+    private static long copy(Connection connection, List<RawBatch> batches, List<long[]> ids) throws SQLException {
+        MetricSampleCopy copy = MetricSampleCopy.begin(connection);
+        try {
+            for (int b = 0; b < batches.size(); b++) {
+                RawBatch batch = batches.get(b);
+                copy.addAll(ids.get(b), batch.epochMicros, batch.values, batch.size());
+            }
+            return copy.finish();
+        } catch (SQLException | RuntimeException e) {
+            copy.cancel();
+            throw e;
         }
     }
 

@@ -18,13 +18,23 @@ final class RawBatch {
 
     final String nodeId;
     final String nodeName;
+    /** The batch's {@code sequence}: per node, increasing; a batch not above the last one written is a replay. */
+    final long sequence;
+
     final SeriesKey[] seriesKeys;
     final long[] epochMicros;
     final double[] values;
 
-    RawBatch(String nodeId, String nodeName, SeriesKey[] seriesKeys, long[] epochMicros, double[] values) {
+    RawBatch(
+            String nodeId,
+            String nodeName,
+            long sequence,
+            SeriesKey[] seriesKeys,
+            long[] epochMicros,
+            double[] values) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+        this.sequence = sequence;
         this.seriesKeys = seriesKeys;
         this.epochMicros = epochMicros;
         this.values = values;
@@ -56,6 +66,12 @@ final class RawBatch {
             micros[i] = SampleBuffer.toEpochMicros(sample.getTimestamp());
             values[i] = sample.getValue();
         }
-        return new RawBatch(batch.getNodeId().toString(), batch.getNodeName().toString(), keys, micros, values);
+        return new RawBatch(
+                batch.getNodeId().toString(),
+                batch.getNodeName().toString(),
+                batch.getSequence(),
+                keys,
+                micros,
+                values);
     }
 }

@@ -77,7 +77,7 @@ final class RawBatchDecoder {
             throw NotFast.INSTANCE;
         }
         in.varLong(); // collectedAt
-        in.varLong(); // sequence
+        long sequence = in.varLong();
         int intervalBranch = in.varInt();
         if (intervalBranch == 1) {
             in.varLong();
@@ -170,7 +170,7 @@ final class RawBatchDecoder {
             micros = Arrays.copyOf(micros, count);
             values = Arrays.copyOf(values, count);
         }
-        return new RawBatch(nodeId, nodeName, keys, micros, values);
+        return new RawBatch(nodeId, nodeName, sequence, keys, micros, values);
     }
 
     /** Decodes and checks the series fields of one sample (a layout miss). */

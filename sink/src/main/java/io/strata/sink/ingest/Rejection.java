@@ -11,6 +11,9 @@ import java.util.Objects;
 record Rejection(String reason, String message) {
 
     static final String UNKNOWN_NODE = "invalid.unknown-node";
+    /** A raw batch whose sequence is not above the last one written for its node: a replay. */
+    static final String DUPLICATE_SEQUENCE = "invalid.duplicate-sequence";
+
     static final String NON_FINITE = "invalid.non-finite";
     static final String TOO_OLD = "invalid.timestamp-too-old";
     static final String IN_FUTURE = "invalid.timestamp-in-future";

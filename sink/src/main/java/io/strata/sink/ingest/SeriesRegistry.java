@@ -6,12 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,11 +60,28 @@ final class SeriesRegistry {
 
     private final Map<String, Long> nodes = new ConcurrentHashMap<>();
     private final Map<SeriesKey, Long> series = new ConcurrentHashMap<>();
+    /**
+     * The ids of a whole series array, by identity: a node's batches share one array while its series stay the same
+     * ({@link RawBatchDecoder}), so a steady stream needs no lookup per series at all. Weak, so arrays the decoder
+     * dropped go too (arrays hash by identity).
+     */
+    private final Map<SeriesKey[], long[]> layouts = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Ids registered in a transaction that has not committed yet. */
     static final class Pending {
         private final Map<String, Long> nodes = new HashMap<>();
         private final Map<SeriesKey, Long> series = new HashMap<>();
+        private final Map<SeriesKey[], long[]> layouts = new IdentityHashMap<>();
+
+        /** Remembers the ids of a series array, cached once the transaction committed. */
+        void layout(SeriesKey[] keys, long[] ids) {
+            layouts.put(keys, ids);
+        }
+    }
+
+    /** The committed ids of the series of {@code keys}, in order, or null. */
+    long[] cachedLayout(SeriesKey[] keys) {
+        return layouts.get(keys);
     }
 
     /** The cached id of a node, or null. */
@@ -237,12 +257,14 @@ final class SeriesRegistry {
         }
         nodes.putAll(pending.nodes);
         series.putAll(pending.series);
+        layouts.putAll(pending.layouts);
     }
 
     /** Forgets everything (after the tables were changed behind the sink's back). */
     void clear() {
         nodes.clear();
         series.clear();
+        layouts.clear();
     }
 
     private static Long selectNode(Connection connection, String nodeKey) throws SQLException {

@@ -27,6 +27,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -50,9 +51,16 @@ import org.springframework.util.backoff.FixedBackOff;
  *   <li>Exactly once: offsets live in {@code sink_offsets}, written in the batch's transaction (fenced against a
  *       concurrent owner); on every assignment the consumer seeks to them. Kafka's committed offsets are also
  *       updated after each commit, for lag monitoring only.
+ *   <li>Write-behind: a poll's transaction runs on a writer thread while the consumer polls and decodes the next
+ *       one, at most one in flight per consumer, so offsets still commit in poll order; a failed transaction sends
+ *       the consumer back to its first offset and the records are processed again synchronously ({@link
+ *       IngestListener}).
  *   <li>Bad records (undecodable, invalid) go to the dead-letter topic with a reason header before the transaction
  *       commits; their offsets commit with the good rows. A crash between the two may duplicate a dead letter,
  *       never lose one.
+ *   <li>Replays: a raw batch whose {@code sequence} is not above the last one written for its node (stored in
+ *       {@code sink_node_sequences} with the rows, loaded with the offsets) is dead-lettered as {@code
+ *       invalid.duplicate-sequence} ({@link NodeSequences}).
  *   <li>A record PostgreSQL rejects is found by retrying its batch record by record, retried a few times through
  *       spring-kafka's {@link DefaultErrorHandler} and then published by its {@link DeadLetterPublishingRecoverer}
  *       (its offset stored right after).
@@ -75,6 +83,7 @@ public final class SinkIngest implements AutoCloseable {
     private final DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory;
     private final ConcurrentMessageListenerContainer<byte[], byte[]> container;
     private final List<String> topics;
+    private final IngestListener listener;
 
     private SinkIngest(
             IngestSettings settings,
@@ -111,15 +120,29 @@ public final class SinkIngest implements AutoCloseable {
         properties.setPollTimeout(settings.pollTimeout().toMillis());
         properties.setGroupId(settings.groupId());
         StoredOffsetSeeker seeker = new StoredOffsetSeeker(
-                jdbi, processor.offsets(), settings.retryInitial(), settings.retryMax(), this::isRunning);
-        properties.setConsumerRebalanceListener(seeker);
-        properties.setMessageListener(new IngestListener(processor, deadLetters, seeker));
+                jdbi,
+                processor.offsets(),
+                processor.sequences(),
+                settings.retryInitial(),
+                settings.retryMax(),
+                this::isRunning);
+        listener = new IngestListener(processor, deadLetters, seeker);
+        properties.setConsumerRebalanceListener(listener);
+        properties.setMessageListener(listener);
+        // Every empty poll is an "idle" event: the listener then settles the write in flight, so that a failed
+        // transaction is read again without waiting for new records.
+        properties.setIdleEventInterval(1L);
 
         consumerFactory = consumerFactory(settings);
         container = new ConcurrentMessageListenerContainer<>(consumerFactory, properties);
         container.setConcurrency(settings.concurrency());
         container.setBeanName("strata-sink-" + settings.groupId());
         container.setCommonErrorHandler(errorHandler(settings, processor, deadLetters));
+        container.setApplicationEventPublisher(event -> {
+            if (event instanceof ListenerContainerIdleEvent idle && idle.getConsumer() != null) {
+                listener.onIdle(idle.getConsumer());
+            }
+        });
     }
 
     /**
@@ -167,11 +190,12 @@ public final class SinkIngest implements AutoCloseable {
         container.start();
     }
 
-    /** Stops consuming; waits for the current batch to finish. */
+    /** Stops consuming; waits for the current batch, and the transaction in flight, to finish. */
     public void stop() {
         if (container.isRunning()) {
             container.stop();
         }
+        listener.close();
         LOG.info("Sink stopped: {}", stats);
     }
 

@@ -14,7 +14,8 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
  * On every assignment, seeks each partition to the next offset stored in {@code sink_offsets}, never to Kafka's
- * committed offset; a partition without a stored offset starts at its beginning. While the database is down the
+ * committed offset; a partition without a stored offset starts at its beginning. The nodes' last sequences ({@link
+ * NodeSequences}) are loaded at the same time. While the database is down the
  * assignment waits, retrying with backoff.
  */
 final class StoredOffsetSeeker implements ConsumerAwareRebalanceListener {
@@ -23,14 +24,21 @@ final class StoredOffsetSeeker implements ConsumerAwareRebalanceListener {
 
     private final Jdbi jdbi;
     private final OffsetStore offsets;
+    private final NodeSequences sequences;
     private final Duration retryInitial;
     private final Duration retryMax;
     private final BooleanSupplier running;
 
     StoredOffsetSeeker(
-            Jdbi jdbi, OffsetStore offsets, Duration retryInitial, Duration retryMax, BooleanSupplier running) {
+            Jdbi jdbi,
+            OffsetStore offsets,
+            NodeSequences sequences,
+            Duration retryInitial,
+            Duration retryMax,
+            BooleanSupplier running) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
         this.offsets = Objects.requireNonNull(offsets, "offsets");
+        this.sequences = Objects.requireNonNull(sequences, "sequences");
         this.retryInitial = Objects.requireNonNull(retryInitial, "retryInitial");
         this.retryMax = Objects.requireNonNull(retryMax, "retryMax");
         this.running = Objects.requireNonNull(running, "running");
@@ -70,7 +78,11 @@ final class StoredOffsetSeeker implements ConsumerAwareRebalanceListener {
         Duration backoff = retryInitial;
         while (true) {
             try {
-                return jdbi.withHandle(handle -> offsets.read(handle.getConnection(), partitions));
+                return jdbi.withHandle(handle -> {
+                    // The per-node sequences are loaded with the offsets: both say what this group has written.
+                    sequences.load(handle.getConnection());
+                    return offsets.read(handle.getConnection(), partitions);
+                });
             } catch (java.sql.SQLException | RuntimeException e) {
                 if (!running.getAsBoolean()) {
                     throw new DatabaseUnavailableException("Cannot read stored offsets of " + partitions, e);

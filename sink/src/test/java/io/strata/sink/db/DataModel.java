@@ -186,6 +186,7 @@ final class DataModel {
         t.put("rollups_hourly", rollup);
         t.put("rollups_daily", rollup);
         t.put("sink_offsets", List.of("consumer_group", "topic", "kafka_partition", "next_offset", "updated_at"));
+        t.put("sink_node_sequences", List.of("consumer_group", "node_key", "last_sequence", "updated_at"));
         return t;
     }
 

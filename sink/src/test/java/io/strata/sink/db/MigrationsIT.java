@@ -24,7 +24,7 @@ class MigrationsIT {
     static void migrate(EmbeddedPostgres postgres) {
         postgres.createDatabase("it_migrations");
         dataSource = postgres.dataSource("it_migrations");
-        assertThat(Migrations.migrate(dataSource)).isEqualTo(4);
+        assertThat(Migrations.migrate(dataSource)).isEqualTo(5);
         jdbi = Jdbis.create(dataSource);
     }
 
@@ -39,7 +39,7 @@ class MigrationsIT {
         // Roles are cluster-wide: the first database created them, this one finds them.
         postgres.createDatabase("it_migrations_second");
         DataSource second = postgres.dataSource("it_migrations_second");
-        assertThat(Migrations.migrate(second)).isEqualTo(4);
+        assertThat(Migrations.migrate(second)).isEqualTo(5);
         assertThat(Migrations.migrate(second)).isZero();
     }
 
@@ -101,6 +101,8 @@ class MigrationsIT {
         asRole("strata_reader", "SELECT count(*) FROM performance_metrics");
         assertThatThrownBy(() -> asRole("strata_reader", "SELECT count(*) FROM sink_offsets"))
                 .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> asRole("strata_reader", "SELECT count(*) FROM sink_node_sequences"))
+                .hasMessageContaining("permission denied");
         assertThatThrownBy(() -> asRole("strata_reader", "SELECT strata_ensure_partition('metric_samples', now())"))
                 .hasMessageContaining("permission denied");
     }
@@ -125,7 +127,9 @@ class MigrationsIT {
                 "SELECT strata_ensure_partitions('metric_samples', now() - interval '1 day', now())",
                 "INSERT INTO metric_samples SELECT id, now(), 1.5 FROM metric_series",
                 "INSERT INTO sink_offsets (consumer_group, topic, kafka_partition, next_offset) VALUES ('g', 't', 0, 1)",
-                "UPDATE sink_offsets SET next_offset = 2");
+                "UPDATE sink_offsets SET next_offset = 2",
+                "INSERT INTO sink_node_sequences (consumer_group, node_key, last_sequence) VALUES ('g', 'w-1', 1)",
+                "UPDATE sink_node_sequences SET last_sequence = 2");
     }
 
     /** Runs statements as the role (SET ROLE drops the superuser's rights), then rolls back. */

@@ -147,6 +147,7 @@ class RawBatchDecoderTest {
     private static void assertSame(RawBatch actual, RawBatch expected) {
         assertThat(actual.nodeId).isEqualTo(expected.nodeId);
         assertThat(actual.nodeName).isEqualTo(expected.nodeName);
+        assertThat(actual.sequence).isEqualTo(expected.sequence);
         assertThat(actual.epochMicros).containsExactly(expected.epochMicros);
         assertThat(actual.values).containsExactly(expected.values);
         assertThat(actual.seriesKeys).hasSameSizeAs(expected.seriesKeys);
