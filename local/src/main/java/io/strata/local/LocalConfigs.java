@@ -54,6 +54,9 @@ final class LocalConfigs {
         values.put("db.migrate-on-start", "false"); // done already, as the owner
         values.put("sink.http.host", "127.0.0.1");
         values.put("sink.http.port", "0");
+        // A local run is explored right after its backfill: the summary view should follow within seconds, and
+        // refreshing a local-sized database is cheap.
+        values.put(SinkSettings.SUMMARY_REFRESH_INTERVAL_KEY, "30s");
         // After a kill, the dead consumer's partitions wait for its session to expire: keep that short.
         values.put("kafka.session.timeout.ms", "6000");
         values.put("kafka.heartbeat.interval.ms", "1500");

@@ -11,6 +11,7 @@ import io.strata.schemas.ops.OpsServer;
 import io.strata.sink.db.Jdbis;
 import io.strata.sink.db.Migrations;
 import io.strata.sink.db.PartitionMaintenance;
+import io.strata.sink.db.PerformanceSummary;
 import io.strata.sink.ingest.IngestSettings;
 import io.strata.sink.ingest.IngestStats;
 import io.strata.sink.ingest.PartitionPreparer;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running sink: migrates the schema, maintains partitions, consumes every Strata topic into PostgreSQL, takes
- * automated snapshots, and serves {@code /health} and {@code /metrics}.
+ * automated snapshots, refreshes the materialized performance summary, and serves {@code /health} and
+ * {@code /metrics}.
  */
 public final class SinkApp implements AutoCloseable {
 
@@ -111,6 +113,16 @@ public final class SinkApp implements AutoCloseable {
                         () -> logFailure("automated snapshot", () -> automatedSnapshot(jdbi, settings)),
                         snapshotMs,
                         snapshotMs,
+                        TimeUnit.MILLISECONDS);
+            }
+            if (!settings.summaryRefreshInterval().isZero()) {
+                PerformanceSummary summary = new PerformanceSummary(jdbi);
+                long refreshMs = settings.summaryRefreshInterval().toMillis();
+                // Fixed delay: a refresh slower than the interval must not queue up refreshes behind it.
+                schedule.scheduleWithFixedDelay(
+                        () -> logFailure("performance summary refresh", summary::refresh),
+                        refreshMs,
+                        refreshMs,
                         TimeUnit.MILLISECONDS);
             }
             SinkIngest running = ingest;

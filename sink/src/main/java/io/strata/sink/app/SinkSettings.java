@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param httpPort its port; -1 turns it off, 0 picks a free one
  * @param maintenanceInterval how often partitions are maintained
  * @param snapshotInterval how often an automated snapshot is taken; zero turns them off
+ * @param summaryRefreshInterval how often the materialized {@code v_performance_summary} is refreshed; zero turns
+ *     the scheduled refresh off
  * @param retention the retention policy
  */
 public record SinkSettings(
@@ -34,10 +36,14 @@ public record SinkSettings(
         int httpPort,
         Duration maintenanceInterval,
         Duration snapshotInterval,
+        Duration summaryRefreshInterval,
         RetentionPolicy retention) {
 
     /** Where the defaults are. */
     public static final String DEFAULTS_RESOURCE = "io/strata/sink/sink-defaults.properties";
+
+    /** Key: how often the sink refreshes the materialized performance summary; 0 = never (refresh elsewhere). */
+    public static final String SUMMARY_REFRESH_INTERVAL_KEY = "sink.summary-refresh-interval";
 
     /** Validates the fields. */
     public SinkSettings {
@@ -49,6 +55,7 @@ public record SinkSettings(
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
         Objects.requireNonNull(snapshotInterval, "snapshotInterval");
+        Objects.requireNonNull(summaryRefreshInterval, "summaryRefreshInterval");
         Objects.requireNonNull(retention, "retention");
     }
 
@@ -82,6 +89,7 @@ public record SinkSettings(
                 port,
                 config.getDuration("sink.maintenance.interval"),
                 config.getNonNegativeDuration("sink.snapshot.interval"),
+                config.getNonNegativeDuration(SUMMARY_REFRESH_INTERVAL_KEY),
                 RetentionPolicy.from(config));
     }
 }

@@ -6,6 +6,7 @@ import io.strata.sink.app.SinkApp;
 import io.strata.sink.app.SinkSettings;
 import io.strata.sink.db.Jdbis;
 import io.strata.sink.db.PartitionMaintenance;
+import io.strata.sink.db.PerformanceSummary;
 import io.strata.sink.snapshot.Snapshot;
 import io.strata.sink.snapshot.SnapshotType;
 import io.strata.sink.snapshot.StateSnapshots;
@@ -160,11 +161,15 @@ public final class SinkCli implements Callable<Integer> {
         }
     }
 
-    /** {@code strata-sink maintain}: partitions ahead, expired partitions dropped, automated snapshots pruned. */
+    /**
+     * {@code strata-sink maintain}: partitions ahead, expired partitions dropped, automated snapshots pruned, the
+     * performance summary refreshed.
+     */
     @Command(
             name = "maintain",
             mixinStandardHelpOptions = true,
-            description = "Create partitions ahead, drop expired ones, prune automated snapshots.")
+            description =
+                    "Create partitions ahead, drop expired ones, prune automated snapshots, refresh v_performance_summary.")
     static final class Maintain implements Callable<Integer> {
         @ParentCommand
         SinkCli cli;
@@ -178,6 +183,10 @@ public final class SinkCli implements Callable<Integer> {
                 PartitionMaintenance.Report report =
                         new PartitionMaintenance(jdbi, settings.retention(), Clock.systemUTC()).run();
                 cli.out().println("strata-sink: " + report);
+                PerformanceSummary.Refresh refresh = new PerformanceSummary(jdbi).refresh();
+                cli.out()
+                        .println("strata-sink: v_performance_summary refreshed as of " + refresh.asOf() + " in "
+                                + refresh.took().toMillis() + " ms");
                 return 0;
             });
         }

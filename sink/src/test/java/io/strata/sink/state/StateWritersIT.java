@@ -11,6 +11,7 @@ import io.strata.sink.db.Jdbis;
 import io.strata.sink.db.Migrations;
 import io.strata.sink.db.PartitionMaintenance;
 import io.strata.sink.db.PartitionedTable;
+import io.strata.sink.db.PerformanceSummary;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
@@ -200,6 +201,10 @@ class StateWritersIT {
                 .containsEntry("test_type", "telemetry")
                 .containsEntry("measured_by", "strata-probe")
                 .containsEntry("cpu", "0");
+        // The summary is materialized: it shows the rollups once refreshed (the sink does so on a schedule).
+        assertThat(query("SELECT count(*) AS n FROM v_performance_summary").get(0))
+                .containsEntry("n", 0L);
+        new PerformanceSummary(writer).refresh();
         List<Map<String, Object>> summary = query("SELECT node_name, metric_category, metric_name, avg_value, "
                 + "min_value, max_value, metric_unit, sample_count FROM v_performance_summary");
         assertThat(summary).hasSize(1);
@@ -214,7 +219,10 @@ class StateWritersIT {
                 .mapTo(String.class)
                 .list());
         String plan = String.join("\n", planLines);
-        assertThat(plan).contains("rollups_hourly").doesNotContain("metric_samples");
+        assertThat(plan)
+                .contains("performance_summary_7d")
+                .doesNotContain("rollups_hourly")
+                .doesNotContain("metric_samples");
     }
 
     @Test
