@@ -64,7 +64,7 @@ class SinkAppIT {
         assertThat(snapshot.out()).containsPattern("snapshot 'first' \\(verified\\) of 0 nodes, SHA-256 [0-9a-f]{64}");
         assertThat(verify.out()).contains("snapshot 'first' verified");
         assertThat(maintain.code()).as(maintain.err()).isZero();
-        assertThat(maintain.out()).contains("Report");
+        assertThat(maintain.out()).contains("Report").contains("v_performance_summary refreshed as of");
     }
 
     @Test
@@ -89,13 +89,22 @@ class SinkAppIT {
                 .defaults(io.strata.sink.ingest.IngestSettings.DEFAULTS_RESOURCE)
                 .environment(Map.of())
                 .overrides(Map.of(
-                        "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                        "db.url", url,
-                        "db.user", "postgres",
-                        "sink.group-id", "it-sink-app",
-                        "sink.http.host", "127.0.0.1",
-                        "sink.http.port", "0",
-                        "topics.partitions", "2"))
+                        "kafka.bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "db.url",
+                        url,
+                        "db.user",
+                        "postgres",
+                        "sink.group-id",
+                        "it-sink-app",
+                        "sink.http.host",
+                        "127.0.0.1",
+                        "sink.http.port",
+                        "0",
+                        SinkSettings.SUMMARY_REFRESH_INTERVAL_KEY,
+                        "1s",
+                        "topics.partitions",
+                        "2"))
                 .build();
         try (Admin admin = kafka.adminClient()) {
             TopicCatalog.from(config).reconcile(admin);
@@ -142,6 +151,29 @@ class SinkAppIT {
                             .mapTo(Long.class)
                             .one());
             assertThat(partitions).as("partitions created ahead at start").isGreaterThanOrEqualTo(8);
+
+            // An hourly rollup written now shows in the summary view after the next scheduled refresh.
+            long series = jdbi.withHandle(h -> h.createQuery("SELECT min(id) FROM metric_series")
+                    .mapTo(Long.class)
+                    .one());
+            Instant hour = tick.truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(1));
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO rollups_hourly (series_id, bucket_start, bucket_end, "
+                            + "sample_count, sum, min, max) VALUES (:s, :b, :e, 3, 6, 1, 3)")
+                    .bind("s", series)
+                    .bind("b", hour)
+                    .bind("e", hour.plus(Duration.ofHours(1)))
+                    .execute());
+            long summarized = 0;
+            while (summarized < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                summarized = jdbi.withHandle(
+                        h -> h.createQuery("SELECT coalesce(sum(sample_count), 0) FROM v_performance_summary")
+                                .mapTo(Long.class)
+                                .one());
+            }
+            assertThat(summarized)
+                    .as("rollup samples in the summary after a scheduled refresh")
+                    .isEqualTo(3);
         }
     }
 
