@@ -206,6 +206,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         json.put("latency_rate_samples_per_s", latency.achievedRate());
         json.put("latency_missing_samples", latency.missing());
         json.put("summary_ms", summary.viewMillis());
+        json.put("summary_refresh_ms", summary.refreshMillis());
         json.put("summary_raw_ms", summary.rawMillis());
         json.put("summary_speedup_vs_raw", summary.speedup());
         json.put("summary_series_first_ms", summary.seriesFirstMillis());
@@ -363,6 +364,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 null,
                 "<= 100",
                 goals.get("summary_at_most_100ms"));
+        table.row("  refresh of the materialized summary (once)", summary.refreshMillis(), "ms", null, null, null);
         table.row("  same summary from raw samples", summary.rawMillis(), "ms", null, null, null);
         table.row(
                 "  speedup vs raw" + (summary.match() ? "" : " (OUTPUTS DIFFER)"),
@@ -372,7 +374,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 ">= 10x",
                 goals.get("summary_at_least_10x_raw"));
         table.row(
-                "  not the view: hourly rows aggregated per series first",
+                "  at query time: hourly rows aggregated per series first",
                 summary.seriesFirstMillis(),
                 "ms",
                 null,

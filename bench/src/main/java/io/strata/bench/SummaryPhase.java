@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code v_performance_summary} (7 days of hourly rollups) against the same summary computed from raw samples, on
  * generated data in a database of its own: {@code nodes} x {@code metrics} series, raw samples every {@code
  * rawInterval} for the 168 hours ending with the current one, and hourly rollups aggregated from exactly those
- * samples (so both queries must return the same rows, which is checked). Each query runs once to warm up, then
- * {@code runs} times ({@code rawRuns} for the raw one); the median is reported.
+ * samples (so both queries must return the same rows, which is checked). The view answers from a materialized
+ * summary (migration V6): it is refreshed once after the data is generated, and that refresh is timed on its own.
+ * Each query runs once to warm up, then {@code runs} times ({@code rawRuns} for the raw one); the median is reported.
  */
 final class SummaryPhase {
 
@@ -42,11 +43,15 @@ final class SummaryPhase {
             + " + interval '1 hour'"
             + " GROUP BY n.id, n.node_name, s.metric_category, s.metric_name, s.metric_unit";
 
-    static final String VIEW_SUMMARY = "SELECT * FROM v_performance_summary";
+    /** The view's specified columns (it appends refreshed_at, which the other formulations do not have). */
+    static final String VIEW_SUMMARY = "SELECT node_name, metric_category, metric_name, avg_value, min_value,"
+            + " max_value, metric_unit, sample_count, node_id FROM v_performance_summary";
+
+    static final String REFRESH = "SELECT strata_refresh_performance_summary()";
 
     /**
-     * Not the view: the same summary with the hourly rows aggregated per series first (integer key, hash aggregate)
-     * and only then joined to the series and nodes, measured to show what the view's formulation costs.
+     * Not the view: the summary computed at query time, hourly rows aggregated per series first (integer key, hash
+     * aggregate) and only then joined to the series and nodes; what a refresh of the materialized summary runs.
      */
     static final String SERIES_FIRST_SUMMARY = "SELECT n.node_name, s.metric_category, s.metric_name,"
             + " sum(a.sum) / NULLIF(sum(a.sample_count), 0) AS avg_value, min(a.min) AS min_value,"
@@ -58,9 +63,10 @@ final class SummaryPhase {
             + " JOIN system_nodes n ON n.id = s.node_id"
             + " GROUP BY n.id, n.node_name, s.metric_category, s.metric_name, s.metric_unit";
 
-    /** Medians in milliseconds, row counts, whether the outputs match, and the generated volume. */
+    /** Medians in milliseconds, the refresh's milliseconds, row counts, whether outputs match, the volume. */
     record Result(
             double viewMillis,
+            double refreshMillis,
             double rawMillis,
             double seriesFirstMillis,
             long rows,
@@ -118,6 +124,12 @@ final class SummaryPhase {
         long rawRows = query(database, "SELECT count(*) FROM metric_samples");
         long hourlyRows = query(database, "SELECT count(*) FROM rollups_hourly");
         LOG.info("Summary data: {} raw rows, {} hourly rows in {} s", rawRows, hourlyRows, (long) loadSeconds);
+        // The view shows the summary as of its last refresh: the sink refreshes on a schedule, the bench once here.
+        long refreshStarted = System.nanoTime();
+        execute(database, REFRESH);
+        double refresh = (System.nanoTime() - refreshStarted) / 1e6;
+        execute(database, "VACUUM ANALYZE performance_summary_7d");
+        LOG.info("Summary refreshed in {} ms", (long) refresh);
 
         List<List<Object>> viewRows = new ArrayList<>();
         List<List<Object>> rawOut = new ArrayList<>();
@@ -128,8 +140,14 @@ final class SummaryPhase {
         boolean match = sameRows(viewRows, rawOut) && sameRows(viewRows, seriesFirstRows);
         explain(database, VIEW_SUMMARY);
         explain(database, SERIES_FIRST_SUMMARY);
-        LOG.info("Summary: view {} ms, raw {} ms, {} rows, match {}", view, raw, viewRows.size(), match);
-        return new Result(view, raw, seriesFirst, viewRows.size(), match, rawRows, hourlyRows, loadSeconds);
+        LOG.info(
+                "Summary: view {} ms (refresh {} ms), raw {} ms, {} rows, match {}",
+                view,
+                refresh,
+                raw,
+                viewRows.size(),
+                match);
+        return new Result(view, refresh, raw, seriesFirst, viewRows.size(), match, rawRows, hourlyRows, loadSeconds);
     }
 
     /** Runs {@code sql} once to warm up, then {@code runs} times reading every row; the median milliseconds. */
