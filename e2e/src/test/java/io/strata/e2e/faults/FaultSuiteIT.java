@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * recomputation from {@link SimulatedFleet}: raw samples (count, per-series count, sum, min, max, no (series, time)
  * twice), hourly and daily rollups (count, sum, min, max, first, last, increase), change_log, and no dead letters.
  *
- * <p><b>Closed buckets.</b> Streams closes a bucket once its effective time passes the bucket end plus grace (60 s
+ * <p><b>Closed buckets.</b> Streams closes a bucket once its effective time passes the bucket end plus grace (30 s
  * here, see {@link #GRACE}); slices end on hour boundaries, so after a slice every hour but its last one must be in the
  * database, and any bucket present must be complete. The last test waits, idle, until every hour and day of the
  * history is closed and compares them all.
@@ -87,7 +87,7 @@ class FaultSuiteIT {
      * Hourly and daily grace. Long enough that no fault leaves the streams input quiet for that long (a bucket would
      * then close early and be corrected by a later revision); short enough that the final idle wait stays short.
      */
-    private static final Duration GRACE = Duration.ofSeconds(60);
+    private static final Duration GRACE = Duration.ofSeconds(30);
     /** Hang guard for every wait on the pipeline; never a pacing delay. */
     private static final Duration HANG_GUARD = Duration.ofMinutes(4);
 
@@ -96,7 +96,7 @@ class FaultSuiteIT {
     private final int series = Integer.getInteger("faults.series", soak ? 16 : 10);
     private final int sliceHours = Integer.getInteger("faults.slice-hours", soak ? 8 : 5);
     private final int combinedRounds = Integer.getInteger("faults.combined-rounds", soak ? 4 : 1);
-    private final int rate = Integer.getInteger("faults.rate", soak ? 1500 : 500);
+    private final int rate = Integer.getInteger("faults.rate", soak ? 1500 : 800);
 
     private final List<String> summaries = new ArrayList<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -222,9 +222,11 @@ class FaultSuiteIT {
     void shouldLoseAndDuplicateNothingWhenTheSinkIsKilled() throws Exception {
         runSlice("sink SIGKILL", false, slice -> {
             slice.awaitRawFraction(0.25);
+            long killed = System.nanoTime();
             sink.kill();
             slice.awaitSentFraction(0.2);
             sink.start();
+            slice.note("sink restarted " + millisSince(killed) + " ms after SIGKILL");
         });
     }
 
@@ -236,9 +238,12 @@ class FaultSuiteIT {
             // Streams has committed rollups of this slice, i.e. it is mid-way through it.
             long hourly = slice.hourlyAtStart();
             await("hourly rollups of this slice", () -> database.hourlyRows() > hourly);
+            long killed = System.nanoTime();
             streams.kill();
             slice.awaitSentFraction(0.2);
             streams.start();
+            slice.note("streams restarted " + millisSince(killed) + " ms after SIGKILL, "
+                    + (database.hourlyRows() - hourly) + " hourly rows of the slice committed before");
         });
     }
 
@@ -247,9 +252,11 @@ class FaultSuiteIT {
     void shouldLoseAndDuplicateNothingWhenPostgresRestarts() throws Exception {
         runSlice("PostgreSQL restart", false, slice -> {
             slice.awaitRawFraction(0.3);
+            long stopped = System.nanoTime();
             postgres.stop();
             slice.awaitSentFraction(0.2);
             postgres.restart();
+            slice.note("PostgreSQL down for " + millisSince(stopped) + " ms");
         });
     }
 
@@ -258,9 +265,11 @@ class FaultSuiteIT {
     void shouldDeliverWhatTheProbeSpooledWhileCutOffFromTheBroker() throws Exception {
         runSlice("probe cut off (spool)", true, slice -> {
             slice.awaitRawFraction(0.25);
+            long cut = System.nanoTime();
             proxy.cut();
             slice.awaitSpoolGrowth();
             proxy.open();
+            slice.note("probe cut off for " + millisSince(cut) + " ms");
         });
     }
 
@@ -270,6 +279,7 @@ class FaultSuiteIT {
         for (int round = 1; round <= combinedRounds; round++) {
             runSlice("combined round " + round, true, slice -> {
                 slice.awaitRawFraction(0.2);
+                long started = System.nanoTime();
                 proxy.cut();
                 streams.kill();
                 sink.kill();
@@ -280,11 +290,14 @@ class FaultSuiteIT {
                 sink.start();
                 streams.start();
                 proxy.open();
+                slice.note("probe cut, streams and sink SIGKILL, broker restart, PostgreSQL down: all back after "
+                        + millisSince(started) + " ms");
                 // A second wave while it catches up.
                 slice.awaitSentFraction(0.6);
                 sink.kill();
                 kafka.restart();
                 sink.start();
+                slice.note("then sink SIGKILL with a broker restart");
             });
         }
     }
