@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,17 +66,26 @@ public final class EmbeddedKafka implements KafkaEndpoint, AutoCloseable {
     private boolean closed;
 
     private EmbeddedKafka(Builder builder) {
-        this.port = builder.port == 0 ? Ports.freePort() : builder.port;
-        this.controllerPort = Ports.freePort();
+        // Every port at once: picked one by one, two of them could be the same.
+        int[] ports = Ports.freePorts(3 + builder.listeners.size());
+        int next = 0;
+        this.port = builder.port == 0 ? ports[next++] : builder.port;
+        this.controllerPort = ports[next] == this.port ? ports[++next] : ports[next];
+        next++;
         this.temporaryDataDir = builder.dataDir == null;
         this.dataDir = temporaryDataDir
                 ? Directories.createTemp("strata-kafka-")
                 : Directories.createDirectories(builder.dataDir.toAbsolutePath());
         this.extraProperties = Map.copyOf(builder.properties);
         Map<String, ExtraListener> listeners = new LinkedHashMap<>();
-        builder.listeners.forEach((name, advertisedPort) ->
-                listeners.put(name, new ExtraListener(Ports.freePort(), advertisedPort == 0 ? -1 : advertisedPort)));
-        this.extraListeners = java.util.Collections.unmodifiableMap(listeners);
+        for (Map.Entry<String, Integer> listener : builder.listeners.entrySet()) {
+            // One spare port covers a fixed client port that happens to be among the free ones.
+            int bound = ports[next] == this.port ? ports[++next] : ports[next];
+            next++;
+            int advertisedPort = listener.getValue();
+            listeners.put(listener.getKey(), new ExtraListener(bound, advertisedPort == 0 ? -1 : advertisedPort));
+        }
+        this.extraListeners = Collections.unmodifiableMap(listeners);
     }
 
     /** Starts a broker with the defaults: ephemeral port, temporary data directory. */

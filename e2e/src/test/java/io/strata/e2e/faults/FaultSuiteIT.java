@@ -39,12 +39,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -81,6 +80,9 @@ class FaultSuiteIT {
 
     private static final String DATABASE = "strata_faults";
     private static final String PROBE_LISTENER = "PROBE";
+    /** The sink's dead-letter reason for a replayed batch (a sequence at or below the node's last one). */
+    private static final String DUPLICATE_SEQUENCE = "invalid.duplicate-sequence";
+
     private static final long SEED = 7;
     private static final Duration INTERVAL = Duration.ofSeconds(15);
     /**
@@ -112,6 +114,7 @@ class FaultSuiteIT {
     private ChildProcess streams;
     private ChildProcess sink;
     private PipelineDatabase database;
+    private TopicAudit topics;
     private SimulatedFleet fleet;
     private History history;
     private Instant historyStart;
@@ -144,13 +147,13 @@ class FaultSuiteIT {
         postgres.createDatabase(DATABASE);
         database = new PipelineDatabase(postgres.dataSource(DATABASE));
 
-        int proxyPort = TcpProxy.freePort();
+        proxy = new TcpProxy();
         kafka = EmbeddedKafka.builder()
                 .dataDir(work.resolve("kafka"))
-                .listener(PROBE_LISTENER, proxyPort)
+                .listener(PROBE_LISTENER, proxy.port())
                 .start();
-        proxy = new TcpProxy(proxyPort, kafka.listenerPort(PROBE_LISTENER));
-        proxy.open();
+        proxy.forwardTo(kafka.listenerPort(PROBE_LISTENER));
+        topics = new TopicAudit(kafka.bootstrapServers());
         try (Admin admin = kafka.adminClient()) {
             TopicCatalog.from(StrataConfig.builder()
                             .environment(Map.of())
@@ -264,9 +267,9 @@ class FaultSuiteIT {
     @Order(5)
     void shouldDeliverWhatTheProbeSpooledWhileCutOffFromTheBroker() throws Exception {
         runSlice("probe cut off (spool)", true, slice -> {
-            slice.awaitRawFraction(0.25);
+            slice.awaitSentAndStored(0.3);
             long cut = System.nanoTime();
-            proxy.cut();
+            slice.cutProbe();
             slice.awaitSpoolGrowth();
             proxy.open();
             slice.note("probe cut off for " + millisSince(cut) + " ms");
@@ -278,9 +281,9 @@ class FaultSuiteIT {
     void shouldLoseAndDuplicateNothingUnderCombinedFaults() throws Exception {
         for (int round = 1; round <= combinedRounds; round++) {
             runSlice("combined round " + round, true, slice -> {
-                slice.awaitRawFraction(0.2);
+                slice.awaitSentAndStored(0.25);
                 long started = System.nanoTime();
-                proxy.cut();
+                slice.cutProbe();
                 streams.kill();
                 sink.kill();
                 kafka.restart();
@@ -326,6 +329,9 @@ class FaultSuiteIT {
         private final long hourlyAtStart;
         private final LoadFeed feed;
         private final List<String> notes = new ArrayList<>();
+        private long cutNanos;
+        private long pendingAtCut;
+        private long bytesAtCut;
 
         Slice(long rawBefore, long sliceSamples, long sliceRecords, long hourlyAtStart, LoadFeed feed) {
             this.rawBefore = rawBefore;
@@ -346,21 +352,50 @@ class FaultSuiteIT {
             notes.add("fault at " + (database.rawRows() - rawBefore) + "/" + sliceSamples + " slice rows stored");
         }
 
+        /**
+         * Waits until the generator handed over {@code fraction} of this slice's records and the sink stored some of
+         * them: a fault that cuts the generator off then lands while both ends are busy.
+         */
+        void awaitSentAndStored(double fraction) {
+            long target = (long) (sliceRecords * fraction);
+            await("the generator to send " + target + " records", () -> feed.sent() >= target);
+            await("rows of this slice", () -> database.rawRows() > rawBefore);
+            notes.add("fault at " + feed.sent() + "/" + sliceRecords + " slice records generated, "
+                    + (database.rawRows() - rawBefore) + "/" + sliceSamples + " slice rows stored");
+        }
+
         /** Waits until the generator handed over {@code fraction} more of this slice's records. */
         void awaitSentFraction(double fraction) {
             long target = feed.sent() + (long) (sliceRecords * fraction);
             await("the generator to send " + target + " records", () -> feed.sent() >= Math.min(target, sliceRecords));
         }
 
-        /** While cut off: waits until the spool holds a tenth of the slice more than when the cut began. */
+        /**
+         * While cut off: waits until the probe's publisher has seen its sends fail (the outage is real, not a blip
+         * the producer hides by retrying) and the spool holds a tenth of the slice more than when the cut began.
+         */
         void awaitSpoolGrowth() {
-            long before = spool.pendingRecords();
-            long bytesBefore = spool.bytes();
+            long cut = cutNanos;
+            long before = pendingAtCut;
+            long bytesBefore = bytesAtCut;
             long target = before + sliceRecords / 10;
+            await("the probe's sends to fail", () -> !publisher.healthy());
+            long failedAfter = millisSince(cut);
             await("the spool to grow to " + target + " records", () -> spool.pendingRecords() >= target);
             assertThat(spool.bytes()).as("spool bytes during the cut").isGreaterThan(bytesBefore);
-            notes.add("spool grew from " + before + " to " + spool.pendingRecords() + " records (" + spool.bytes()
-                    + " bytes) while cut off");
+            assertThat(proxy.accepted())
+                    .as("probe connections through the proxy")
+                    .isPositive();
+            notes.add("sends failing " + failedAfter + " ms into the cut; spool grew from " + before + " to "
+                    + spool.pendingRecords() + " records (" + bytesBefore + " to " + spool.bytes() + " bytes)");
+        }
+
+        /** Cuts the probe off from the broker, noting what the spool held then. */
+        void cutProbe() {
+            cutNanos = System.nanoTime();
+            pendingAtCut = spool.pendingRecords();
+            bytesAtCut = spool.bytes();
+            proxy.cut();
         }
 
         void note(String note) {
@@ -419,7 +454,7 @@ class FaultSuiteIT {
                 .isZero();
         assertThat(report.samples()).as("samples generated").isEqualTo(sliceSamples);
         if (spooled) {
-            await("the spool to drain", () -> spool.pendingRecords() == 0);
+            await("the spool to drain", () -> spool.pendingRecords() == 0 && publisher.healthy());
             current.note("spool drained");
         }
         verify(name, to, to.minus(INTERVAL).minus(GRACE), started, current.notes);
@@ -453,25 +488,29 @@ class FaultSuiteIT {
                 .as("sink still running (exit code %s)", sink.exitCode())
                 .isTrue();
 
+        // Every check runs and is reported, so that one failure still shows how the rest of the pipeline fared.
+        SoftAssertions softly = new SoftAssertions();
+        TopicAudit.Published published = topics.published(TopicCatalog.METRICS_RAW);
         long rows = database.rawRows();
-        assertThat(database.duplicateSamples())
-                .as("(series, measured_at) stored more than once")
+        long duplicates = database.duplicateSamples();
+        softly.assertThat(duplicates)
+                .as("(series, measured_at) stored more than once; %s", published)
                 .isZero();
-        assertThat(database.duplicateSeries())
+        softly.assertThat(database.duplicateSeries())
                 .as("series defined more than once")
                 .isZero();
-        assertThat(rows).as("raw rows").isEqualTo(expectedRows);
+        softly.assertThat(rows).as("raw rows").isEqualTo(expectedRows);
         Map<String, Aggregate.Figures> actualRaw = database.raw();
-        assertThat(mismatches(expectedRaw, actualRaw, expectedRaw.keySet()))
+        softly.assertThat(mismatches(expectedRaw, actualRaw, expectedRaw.keySet()))
                 .as("raw samples per series (count, sum, min, max)")
                 .isEmpty();
 
         Map<String, Aggregate.Figures> actualHourly = database.rollups("rollups_hourly");
-        assertThat(mismatches(expectedHourly, actualHourly, requiredHourly))
+        softly.assertThat(mismatches(expectedHourly, actualHourly, requiredHourly))
                 .as("hourly rollups")
                 .isEmpty();
         Map<String, Aggregate.Figures> actualDaily = database.rollups("rollups_daily");
-        assertThat(mismatches(expectedDaily, actualDaily, requiredDaily))
+        softly.assertThat(mismatches(expectedDaily, actualDaily, requiredDaily))
                 .as("daily rollups")
                 .isEmpty();
 
@@ -479,20 +518,30 @@ class FaultSuiteIT {
         for (int node = 0; node < nodes; node++) {
             expectedChanges.add(fleet.nodeId(node) + "|node|registered");
         }
-        assertThat(database.changeLog()).as("change_log").containsExactlyElementsOf(expectedChanges);
-        assertThat(database.count("SELECT count(*) FROM system_nodes")).isEqualTo(nodes);
-        long deadLetters = deadLetters();
-        assertThat(deadLetters).as("records on %s", TopicCatalog.DEADLETTER).isZero();
+        softly.assertThat(database.changeLog()).as("change_log").containsExactlyElementsOf(expectedChanges);
+        softly.assertThat(database.count("SELECT count(*) FROM system_nodes"))
+                .as("system_nodes")
+                .isEqualTo(nodes);
+        // A batch published twice must be dropped as a replay (the sink dead-letters it as a duplicate sequence);
+        // nothing else may be dead-lettered.
+        Map<String, Long> deadLetters = topics.deadLetters(TopicCatalog.DEADLETTER);
+        softly.assertThat(deadLetters)
+                .as("dead letters by reason; %s", published)
+                .isEqualTo(
+                        published.duplicatedBatches() == 0
+                                ? Map.of()
+                                : Map.of(DUPLICATE_SEQUENCE, published.duplicatedBatches()));
 
         String summary = String.format(
-                "%-22s generated %,d samples (slice end %s) | raw rows %,d, %d series, 0 duplicates"
+                "%-22s generated %,d samples (slice end %s) | raw rows %,d, %d series, %d duplicated"
                         + " | hourly %,d compared (%d required), revisions %s | daily %d compared (%d required),"
-                        + " revisions %s | change_log %d | dead letters %d | %.1f s | %s",
+                        + " revisions %s | change_log %d | batches published twice %d | dead letters %s | %.1f s | %s",
                 name,
                 expectedRows,
                 to,
                 rows,
                 actualRaw.size(),
+                duplicates,
                 actualHourly.size(),
                 requiredHourly.size(),
                 database.revisions("rollups_hourly"),
@@ -500,11 +549,17 @@ class FaultSuiteIT {
                 requiredDaily.size(),
                 database.revisions("rollups_daily"),
                 expectedChanges.size(),
+                published.duplicatedBatches(),
                 deadLetters,
                 (System.nanoTime() - startedNanos) / 1e9,
                 String.join("; ", notes));
         summaries.add(summary);
-        LOG.info("FAULT {}", summary);
+        if (softly.wasSuccess()) {
+            LOG.info("FAULT {}", summary);
+        } else {
+            LOG.error("FAULT {} FAILED: {}", summary, softly.errorsCollected());
+        }
+        softly.assertAll();
     }
 
     /** Keys of buckets that end by {@code closedBy}. */
@@ -542,26 +597,6 @@ class FaultSuiteIT {
         return problems.size() > 20 ? problems.subList(0, 20) : problems;
     }
 
-    private long deadLetters() {
-        try (Admin admin = kafka.adminClient()) {
-            int partitions = admin.describeTopics(List.of(TopicCatalog.DEADLETTER))
-                    .allTopicNames()
-                    .get()
-                    .get(TopicCatalog.DEADLETTER)
-                    .partitions()
-                    .size();
-            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            for (int partition = 0; partition < partitions; partition++) {
-                latest.put(new TopicPartition(TopicCatalog.DEADLETTER, partition), OffsetSpec.latest());
-            }
-            return admin.listOffsets(latest).all().get().values().stream()
-                    .mapToLong(info -> info.offset())
-                    .sum();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the dead-letter topic", e);
-        }
-    }
-
     private void startPublisher() {
         if (publisher != null) {
             return;
@@ -592,7 +627,10 @@ class FaultSuiteIT {
                         "probe.spool-dir",
                         work.resolve("spool").toString(),
                         "probe.http.port",
-                        "-1"))
+                        "-1",
+                        // A send fails (and the publisher reports it) after this long without the broker.
+                        "probe.send.timeout",
+                        "4s"))
                 .build());
     }
 

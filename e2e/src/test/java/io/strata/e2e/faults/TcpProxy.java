@@ -19,23 +19,24 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TcpProxy implements AutoCloseable {
 
     private final int port;
-    private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
+    private volatile int targetPort = -1;
     private volatile ServerSocket server;
 
-    TcpProxy(int port, int targetPort) {
-        this.port = port;
-        this.targetPort = targetPort;
+    /**
+     * A proxy listening at once on a free port, so that nothing else takes that port before the broker is told to
+     * advertise it; it forwards once {@link #forwardTo(int)} names the target.
+     */
+    TcpProxy() {
+        server = bind(0);
+        port = server.getLocalPort();
+        startAccepting(server);
     }
 
-    /** A free port on the loopback interface, for a proxy (and for the broker listener advertising it). */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Where connections go: a port on 127.0.0.1. */
+    void forwardTo(int targetPort) {
+        this.targetPort = targetPort;
     }
 
     int port() {
@@ -47,21 +48,28 @@ final class TcpProxy implements AutoCloseable {
         return accepted.get();
     }
 
-    /** Starts (again) accepting and forwarding. */
+    /** Starts (again) accepting and forwarding, on the same port. */
     synchronized void open() {
         if (server != null) {
             return;
         }
+        server = bind(port);
+        startAccepting(server);
+    }
+
+    private static ServerSocket bind(int port) {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            server = socket;
+            return socket;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + port, e);
         }
-        ServerSocket listening = server;
-        Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
+    }
+
+    private void startAccepting(ServerSocket listening) {
+        Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + listening.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -92,6 +100,9 @@ final class TcpProxy implements AutoCloseable {
             }
             Socket upstream;
             try {
+                if (targetPort < 0) {
+                    throw new IOException("no target yet");
+                }
                 upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             } catch (IOException e) {
                 closeQuietly(client);
