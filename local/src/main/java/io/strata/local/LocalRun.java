@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -143,7 +145,8 @@ final class LocalRun implements AutoCloseable {
                     producerConfig.metricsTopic(),
                     producerConfig.inventoryTopic(),
                     dataDir.simulate(),
-                    Clock.systemUTC()));
+                    Clock.systemUTC(),
+                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())));
         }
         awaitStreamsRunning();
         printReady((System.nanoTime() - started) / 1e9);

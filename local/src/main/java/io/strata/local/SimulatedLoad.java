@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The last tick the broker acknowledged is kept in {@code state.properties}, written every few seconds and at stop:
  * a restart with the same fleet continues at the next tick (filling the time it was stopped, at most the backfill or
- * an hour), so no tick is sent twice after a clean stop. After SIGKILL up to a few seconds of ticks are sent again.
+ * an hour). No tick is sent twice, even after SIGKILL: a restart also reads the raw topic from the last checkpoint on
+ * (from the beginning when the fleet changed) and skips, per node, every tick up to the last sequence that node
+ * already has there, because a batch whose sequence is not above its node's last is a replay (dropped by the rollups,
+ * dead-lettered by the sink).
  */
 final class SimulatedLoad implements AutoCloseable {
 
@@ -40,6 +45,10 @@ final class SimulatedLoad implements AutoCloseable {
     private static final long SEED = 42;
     private static final String STATE_FILE = "state.properties";
     private static final long CHECKPOINT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    // Records sent after a checkpoint are appended after it was written; the margin covers timestamp granularity.
+    private static final Duration CHECKPOINT_MARGIN = Duration.ofMinutes(1);
+    private static final Duration READ_SENT_TIMEOUT = Duration.ofMinutes(2);
+    private static final String SENT_PREFIX = "sent.";
 
     private final SimulatedFleet fleet;
     private final Producer<String, byte[]> producer;
@@ -49,6 +58,7 @@ final class SimulatedLoad implements AutoCloseable {
     private final Clock clock;
     private final long firstTick;
     private final long backfillEndTick;
+    private final long[] sentUpTo; // per node: the last tick it already sent before this run, skipped
     private final AtomicLong samplesSent = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
@@ -65,7 +75,8 @@ final class SimulatedLoad implements AutoCloseable {
             Path stateDir,
             Clock clock,
             long firstTick,
-            long backfillEndTick) {
+            long backfillEndTick,
+            long[] sentUpTo) {
         this.fleet = fleet;
         this.producer = producer;
         this.metricsTopic = metricsTopic;
@@ -74,13 +85,17 @@ final class SimulatedLoad implements AutoCloseable {
         this.clock = clock;
         this.firstTick = firstTick;
         this.backfillEndTick = backfillEndTick;
+        this.sentUpTo = sentUpTo;
         this.currentTick = firstTick;
         this.lastTick = firstTick - 1;
         this.thread = new Thread(this::runGuarded, "strata-local-simulate");
         thread.setDaemon(true);
     }
 
-    /** Starts publishing; the producer is closed by {@link #close()}. */
+    /**
+     * Starts publishing; the producer is closed by {@link #close()}. {@code clientProperties} (bootstrap servers) are
+     * for reading what the nodes already sent.
+     */
     static SimulatedLoad start(
             int nodes,
             int metrics,
@@ -90,8 +105,10 @@ final class SimulatedLoad implements AutoCloseable {
             String metricsTopic,
             String inventoryTopic,
             Path stateDir,
-            Clock clock) {
+            Clock clock,
+            Map<String, Object> clientProperties) {
         Objects.requireNonNull(producer, "producer");
+        Objects.requireNonNull(clientProperties, "clientProperties");
         SimulatedFleet fleet = SimulatedFleet.of(SEED, nodes, metrics, interval);
         long intervalMs = interval.toMillis();
         Instant now = clock.instant();
@@ -100,18 +117,47 @@ final class SimulatedLoad implements AutoCloseable {
         long first = historyStart;
         Properties state = readState(stateDir);
         String fleetKey = SEED + "/" + nodes + "/" + metrics + "/" + intervalMs;
-        if (fleetKey.equals(state.getProperty("fleet")) && state.getProperty("last-tick") != null) {
+        boolean resuming = fleetKey.equals(state.getProperty("fleet")) && state.getProperty("last-tick") != null;
+        long[] sentUpTo = new long[nodes];
+        Arrays.fill(sentUpTo, Long.MIN_VALUE);
+        if (resuming) {
+            long lastTick = Long.parseLong(state.getProperty("last-tick"));
             long resumeLimit = Math.floorDiv(
                     now.minus(backfill.compareTo(Duration.ofHours(1)) > 0 ? backfill : Duration.ofHours(1))
                             .toEpochMilli(),
                     intervalMs);
-            first = Math.max(Long.parseLong(state.getProperty("last-tick")) + 1, resumeLimit);
+            first = Math.max(lastTick + 1, resumeLimit);
+            for (int node = 0; node < nodes; node++) {
+                String sent = state.getProperty(SENT_PREFIX + node);
+                sentUpTo[node] = Math.max(lastTick, sent == null ? Long.MIN_VALUE : Long.parseLong(sent));
+            }
         } else if (!state.isEmpty()) {
             LOG.info(
                     "The simulated fleet changed ({} -> {}): starting it afresh", state.getProperty("fleet"), fleetKey);
         }
-        SimulatedLoad load =
-                new SimulatedLoad(fleet, producer, metricsTopic, inventoryTopic, stateDir, clock, first, nowTick);
+        // What the nodes sent after the checkpoint (a SIGKILL), or ever (the fleet changed, the state was lost).
+        Instant since = resuming ? checkpointTime(stateDir).minus(CHECKPOINT_MARGIN) : null;
+        Map<String, Long> onTopic = SentSequences.read(clientProperties, metricsTopic, since, READ_SENT_TIMEOUT);
+        long lowest = Long.MAX_VALUE;
+        for (int node = 0; node < nodes; node++) {
+            sentUpTo[node] = Math.max(sentUpTo[node], onTopic.getOrDefault(fleet.nodeId(node), Long.MIN_VALUE));
+            lowest = Math.min(lowest, sentUpTo[node]);
+        }
+        if (lowest != Long.MIN_VALUE) {
+            first = Math.max(first, lowest + 1); // every node has sent up to there
+        }
+        long highest = Arrays.stream(sentUpTo).max().orElse(Long.MIN_VALUE);
+        if (highest > nowTick) {
+            LOG.warn(
+                    "The simulated nodes already sent sequence {}, beyond the current tick {} at {}: until then their"
+                            + " batches would be replays and are not sent (a longer --simulate-interval than before? use a new"
+                            + " data directory)",
+                    highest,
+                    nowTick,
+                    interval);
+        }
+        SimulatedLoad load = new SimulatedLoad(
+                fleet, producer, metricsTopic, inventoryTopic, stateDir, clock, first, nowTick, sentUpTo);
         load.writeState(fleetKey, first - 1);
         LOG.info(
                 "Simulating {} nodes x {} series every {} from {} ({} ticks of history first)",
@@ -168,6 +214,9 @@ final class SimulatedLoad implements AutoCloseable {
             currentTick = tick;
             Instant at = Instant.ofEpochMilli(tick * intervalMs);
             for (int node = 0; node < fleet.nodeCount(); node++) {
+                if (tick <= sentUpTo[node]) {
+                    continue; // sent before this run: a replay
+                }
                 var batch = fleet.batch(node, at, tick);
                 producer.send(
                         new ProducerRecord<>(
@@ -230,10 +279,24 @@ final class SimulatedLoad implements AutoCloseable {
         return state;
     }
 
+    private static Instant checkpointTime(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir.resolve(STATE_FILE)).toInstant();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the time of the simulated fleet's state in " + dir, e);
+        }
+    }
+
     private void writeState(String fleetKey, long tick) {
         Properties state = new Properties();
         state.setProperty("fleet", fleetKey);
         state.setProperty("last-tick", Long.toString(tick));
+        for (int node = 0; node < sentUpTo.length; node++) {
+            if (sentUpTo[node] > tick) {
+                // Sent before this run and not yet reached: the next start must still skip it.
+                state.setProperty(SENT_PREFIX + node, Long.toString(sentUpTo[node]));
+            }
+        }
         try {
             Files.createDirectories(stateDir);
             Path temporary = stateDir.resolve(STATE_FILE + ".tmp");

@@ -3,6 +3,7 @@ package io.strata.streams;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.schemas.config.StartupChecks;
 import io.strata.schemas.config.StrataConfig;
 import io.strata.schemas.ops.Health;
 import io.strata.schemas.ops.OpsServer;
@@ -49,6 +50,9 @@ public final class StreamsApp implements AutoCloseable {
     /** Key: the address {@code /health} and {@code /metrics} bind to. */
     public static final String HTTP_HOST_KEY = "streams.http.host";
 
+    /** Key: how long the start waits for the broker to answer; 0 = no check. */
+    public static final String STARTUP_TIMEOUT_KEY = "streams.startup.timeout";
+
     /** The app's defaults resource. */
     public static final String DEFAULTS = "io/strata/streams/streams-defaults.properties";
 
@@ -73,20 +77,23 @@ public final class StreamsApp implements AutoCloseable {
     /**
      * Reconciles the topics, then starts the rollups.
      *
-     * @throws io.strata.schemas.config.ConfigException if the configuration is invalid
+     * @throws io.strata.schemas.config.ConfigException if the configuration is invalid, or the broker did not answer
+     *     within {@value #STARTUP_TIMEOUT_KEY}
      * @throws io.strata.schemas.topic.TopicCatalogException if the topics cannot be reconciled
      */
     public static StreamsApp start(StrataConfig config) {
         Objects.requireNonNull(config, "config");
+        // Every value first, so that a bad one is reported as such, not as an unreachable broker.
         RollupSettings settings = RollupSettings.from(config);
         Properties properties = streamsProperties(config);
+        int replacements = config.getInt(REPLACEMENTS_KEY, 5);
+        int port = config.getInt(HTTP_PORT_KEY, -1);
         reconcileTopics(config, properties);
         Topology topology = ChangeTopology.addTo(RollupTopology.build(settings));
         LOG.info("Starting strata-streams: {}", settings);
         LOG.debug("Topology: {}", topology.describe());
         StreamsApp app = new StreamsApp(new KafkaStreams(topology, properties));
-        app.streams.setUncaughtExceptionHandler(
-                new StreamsErrorHandler(config.getInt(REPLACEMENTS_KEY, 5), System::currentTimeMillis));
+        app.streams.setUncaughtExceptionHandler(new StreamsErrorHandler(replacements, System::currentTimeMillis));
         app.streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams state {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.ERROR
@@ -97,7 +104,6 @@ public final class StreamsApp implements AutoCloseable {
             }
         });
         app.streams.start();
-        int port = config.getInt(HTTP_PORT_KEY, -1);
         if (port >= 0) {
             String host = config.find(HTTP_HOST_KEY).orElse("0.0.0.0");
             try {
@@ -143,6 +149,9 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     private static void reconcileTopics(StrataConfig config, Properties streamsProperties) {
+        TopicCatalog catalog = TopicCatalog.from(config);
+        // The admin client and Kafka Streams retry an unreachable broker for ever: fail the start instead.
+        StartupChecks.kafka(config, STARTUP_TIMEOUT_KEY);
         Map<String, Object> adminProperties = new HashMap<>();
         streamsProperties.forEach((key, value) -> {
             if (AdminClientConfig.configNames().contains((String) key)) {
@@ -150,7 +159,7 @@ public final class StreamsApp implements AutoCloseable {
             }
         });
         try (Admin admin = Admin.create(adminProperties)) {
-            ReconcileReport report = TopicCatalog.from(config).reconcile(admin);
+            ReconcileReport report = catalog.reconcile(admin);
             if (report.hasChanges() || !report.isClean()) {
                 LOG.info("Topics reconciled: {}", report);
             }

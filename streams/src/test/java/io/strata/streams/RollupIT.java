@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole app (topic reconcile, EOS, RocksDB state) on a real broker: 30 hours of a simulated fleet in, every
- * hourly and daily rollup equal to a recomputation from the fleet's values, each exactly once (read_committed).
+ * hourly and daily rollup equal to a recomputation from the fleet's values, each exactly once (read_committed), even
+ * though two hours of batches are replayed after a restart.
  */
 class RollupIT {
 
@@ -111,6 +112,8 @@ class RollupIT {
             readUntil(TopicCatalog.METRICS_HOURLY, closedHours * NODES * SERIES);
         }
         try (StreamsApp app = StreamsApp.start(config)) {
+            // A restarted load generator regenerating the last two hours it sent: replays, none rolled up twice.
+            produceHistory(fleet, middle.minus(Duration.ofHours(2)), middle);
             produceHistory(fleet, middle, to);
             // Every partition's event time moves to two days after the history: all its hours and days close.
             produceClockTicks(to.plus(Duration.ofHours(22)));
@@ -139,7 +142,8 @@ class RollupIT {
                     TopicCatalog.METRICS_RAW,
                     null,
                     fleet.nodeId(0),
-                    MetricBatch.newBuilder(fleet.batch(0, lateAt, 999_999))
+                    // A new batch (sequence above the history's), carrying old samples.
+                    MetricBatch.newBuilder(fleet.batch(0, lateAt, to.toEpochMilli() / INTERVAL.toMillis()))
                             .setSamples(samples)
                             .build());
 

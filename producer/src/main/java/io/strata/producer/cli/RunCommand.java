@@ -2,6 +2,7 @@ package io.strata.producer.cli;
 
 import io.strata.producer.config.ProbeConfig;
 import io.strata.producer.run.ProbeRunner;
+import io.strata.schemas.config.StartupChecks;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +19,9 @@ import picocli.CommandLine.Spec;
         description = "Collect every interval and publish to Kafka until stopped (SIGTERM/Ctrl-C).")
 final class RunCommand implements Callable<Integer> {
 
+    /** Key: how long {@code run} waits for the broker to answer at start; 0 = no check (spool from the start). */
+    static final String STARTUP_TIMEOUT_KEY = "probe.startup.timeout";
+
     @Mixin
     ConfigOptions options;
 
@@ -30,6 +34,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ProbeConfig config = options.load(parent.environment());
+        // A broker never reached is a wrong address, not an outage to spool through: fail naming the key.
+        StartupChecks.kafka(config.source(), STARTUP_TIMEOUT_KEY);
         ProbeRunner runner = ProbeRunner.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

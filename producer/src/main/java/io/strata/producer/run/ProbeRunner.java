@@ -74,7 +74,7 @@ public final class ProbeRunner implements AutoCloseable {
                 config.spoolFsync(),
                 config.spoolFsyncInterval());
         telemetry.spool(spool::bytes, spool::pendingRecords, spool::droppedSamples, spool::droppedRecords);
-        this.sequence = SequenceStore.open(config.spoolDir(), config.spoolFsync());
+        this.sequence = SequenceStore.open(config.spoolDir(), config.spoolFsync(), clock);
         Duration backoff =
                 config.interval().compareTo(Duration.ofSeconds(1)) < 0 ? config.interval() : Duration.ofSeconds(1);
         this.publisher = new SpoolPublisher(

@@ -61,6 +61,7 @@ class ProbeRunnerIT {
                         "probe.http.port",
                         "0"));
 
+        long startedMs = System.currentTimeMillis();
         ProbeRunner runner = ProbeRunner.start(config, Clock.systemUTC());
         try {
             TopicReader.await(
@@ -90,13 +91,18 @@ class ProbeRunnerIT {
 
         List<ConsumerRecord<String, byte[]>> batches = TopicReader.readAll(kafka, metricsTopic);
         assertThat(batches).hasSizeGreaterThanOrEqualTo(3);
+        // A fresh spool numbers from the wall clock (above anything the node sent before), then consecutively.
+        long first = AvroSerdes.metricBatch()
+                .deserialize(metricsTopic, batches.get(0).value())
+                .getSequence();
+        assertThat(first).isBetween(startedMs, System.currentTimeMillis());
         for (int i = 0; i < batches.size(); i++) {
             ConsumerRecord<String, byte[]> record = batches.get(i);
             MetricBatch batch = AvroSerdes.metricBatch().deserialize(metricsTopic, record.value());
             assertThat(record.key()).isEqualTo("node-" + run);
             assertThat(batch.getNodeId()).isEqualTo("node-" + run);
             assertThat(batch.getNodeName()).isEqualTo("runner-it");
-            assertThat(batch.getSequence()).as("sequence of batch %d", i).isEqualTo(i + 1L);
+            assertThat(batch.getSequence()).as("sequence of batch %d", i).isEqualTo(first + i);
             assertThat(batch.getIntervalMs()).isEqualTo(1000L);
             assertThat(batch.getSamples())
                     .extracting(MetricSample::getName)

@@ -108,6 +108,7 @@ class SpoolOutageIT {
 
     @Test
     void shouldDeliverEveryBatchExactlyOnceAndInOrderAfterAnOutage() throws Exception {
+        long startedMs = System.currentTimeMillis();
         ProbeRunner runner = ProbeRunner.start(config(Map.of()), Clock.systemUTC());
         try {
             TopicReader.await(
@@ -125,9 +126,12 @@ class SpoolOutageIT {
         }
 
         List<Long> sequences = batches().stream().map(MetricBatch::getSequence).toList();
+        // A fresh spool numbers from the wall clock; the first batch went out before the outage.
+        assertThat(sequences.get(0)).isGreaterThanOrEqualTo(startedMs);
         assertThat(sequences)
-                .containsExactlyElementsOf(
-                        LongStream.rangeClosed(1, lastSequence()).boxed().toList());
+                .containsExactlyElementsOf(LongStream.rangeClosed(sequences.get(0), lastSequence())
+                        .boxed()
+                        .toList());
         assertThat(runner.telemetry().droppedSamples()).isZero();
     }
 
@@ -163,7 +167,8 @@ class SpoolOutageIT {
         List<MetricBatch> received = batches();
         List<Long> sequences = received.stream().map(MetricBatch::getSequence).toList();
         assertThat(sequences).isSorted().doesNotHaveDuplicates();
-        List<Long> missing = LongStream.rangeClosed(1, lastSequence())
+        // The first batch went out before the outage: the numbers start there (from the wall clock).
+        List<Long> missing = LongStream.rangeClosed(sequences.get(0), lastSequence())
                 .boxed()
                 .filter(sequence -> !sequences.contains(sequence))
                 .toList();
@@ -186,6 +191,7 @@ class SpoolOutageIT {
 
     @Test
     void shouldLoseNothingSpooledWhenTheProbeRestartsMidOutage() throws Exception {
+        long startedMs = System.currentTimeMillis();
         ProbeRunner first = ProbeRunner.start(config(Map.of()), Clock.systemUTC());
         try {
             TopicReader.await(
@@ -211,8 +217,11 @@ class SpoolOutageIT {
         }
 
         List<Long> sequences = batches().stream().map(MetricBatch::getSequence).toList();
+        // A fresh spool numbers from the wall clock; the first batch went out before the outage.
+        assertThat(sequences.get(0)).isGreaterThanOrEqualTo(startedMs);
         assertThat(sequences)
-                .containsExactlyElementsOf(
-                        LongStream.rangeClosed(1, lastSequence()).boxed().toList());
+                .containsExactlyElementsOf(LongStream.rangeClosed(sequences.get(0), lastSequence())
+                        .boxed()
+                        .toList());
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.schemas.config.StartupChecks;
 import io.strata.schemas.config.StrataConfig;
 import io.strata.schemas.ops.Health;
 import io.strata.schemas.ops.OpsServer;
@@ -18,6 +19,7 @@ import io.strata.sink.ingest.StateTopics;
 import io.strata.sink.snapshot.SnapshotType;
 import io.strata.sink.snapshot.StateSnapshots;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -60,14 +62,22 @@ public final class SinkApp implements AutoCloseable {
         this.ops = ops;
     }
 
+    /** Key: how long the start waits for the broker and the database to answer; 0 = no check. */
+    public static final String STARTUP_TIMEOUT_KEY = "sink.startup.timeout";
+
     /**
-     * Starts the sink.
+     * Starts the sink, once the broker and the database answered within {@value #STARTUP_TIMEOUT_KEY}.
      *
-     * @throws io.strata.schemas.config.ConfigException for a bad configuration value, naming the key
+     * @throws io.strata.schemas.config.ConfigException for a bad configuration value or an unreachable broker or
+     *     database, naming the key
      */
     public static SinkApp start(StrataConfig config) {
         SinkSettings settings = SinkSettings.from(config);
         IngestSettings ingestSettings = IngestSettings.from(config);
+        // Kafka clients and the pool retry an unreachable host for ever: fail the start instead, naming the key.
+        Duration startupTimeout = StartupChecks.timeout(config, STARTUP_TIMEOUT_KEY);
+        DatabaseCheck.check(config, settings, startupTimeout, STARTUP_TIMEOUT_KEY);
+        StartupChecks.kafka(config, STARTUP_TIMEOUT_KEY);
         if (settings.migrateOnStart()) {
             migrate(settings);
         }

@@ -24,6 +24,7 @@ final class RollupMetrics implements AutoCloseable {
     static final String HOURLY_EMITTED = "hourly-rollups-emitted-total";
     static final String DAILY_EMITTED = "daily-rollups-emitted-total";
     static final String CORRECTIONS_EMITTED = "corrections-emitted-total";
+    static final String REPLAYED_BATCHES = "replayed-batches-total";
 
     private final StreamsMetrics metrics;
     private final List<Sensor> sensors = new ArrayList<>();
@@ -34,6 +35,7 @@ final class RollupMetrics implements AutoCloseable {
     final Sensor hourlyEmitted;
     final Sensor dailyEmitted;
     final Sensor correctionsEmitted;
+    final Sensor replayedBatches;
 
     RollupMetrics(StreamsMetrics metrics, String taskId) {
         this.metrics = metrics;
@@ -47,6 +49,10 @@ final class RollupMetrics implements AutoCloseable {
         hourlyEmitted = counter(taskId, HOURLY_EMITTED, "Hourly rollups emitted, corrections included");
         dailyEmitted = counter(taskId, DAILY_EMITTED, "Daily rollups emitted, corrections included");
         correctionsEmitted = counter(taskId, CORRECTIONS_EMITTED, "Rollups emitted with a revision above 1");
+        replayedBatches = counter(
+                taskId,
+                REPLAYED_BATCHES,
+                "Raw batches skipped as replays: sequence not above the last one taken for their node");
     }
 
     private Sensor counter(String taskId, String name, String description) {

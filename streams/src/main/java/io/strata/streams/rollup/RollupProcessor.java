@@ -63,6 +63,12 @@ import org.slf4j.LoggerFactory;
  * revision of each hour (so no second copy of the hours is kept); a day marked again after it was emitted is emitted
  * again with revision + 1.
  *
+ * <p><b>Replays.</b> A batch whose {@code sequence} is not above the last one taken for its node id is a replay (a
+ * probe's spool re-sending after a lost ack, a restarted load generator regenerating history): it is skipped, counted
+ * ({@code replayed-batches-total}) and logged at DEBUG, but not dead-lettered (the sink dead-letters it as {@code
+ * invalid.duplicate-sequence}, and one dead letter per bad input is enough). An invalid batch is taken too (its
+ * sequence advances the node's): a replay of it is then skipped instead of being dead-lettered again.
+ *
  * <p><b>Poison records.</b> A record that does not decode as a {@code MetricBatch}, or that is invalid (a sample
  * that is not finite, stamped before the epoch or too far in the future), goes to the dead-letter topic with the
  * original key, value and headers plus Strata's {@code strata.dlt.*} headers, and is counted.
@@ -89,6 +95,7 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private KeyValueStore<Bytes, Integer> dailyRevisions;
     private KeyValueStore<Bytes, byte[]> dailyPending;
     private KeyValueStore<String, Long> clock;
+    private KeyValueStore<String, Long> sequences;
     private RollupMetrics metrics;
     private long eventTime = Long.MIN_VALUE;
     private long wallClockAtLastRecord;
@@ -110,6 +117,7 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
         dailyRevisions = context.getStateStore(RollupTopology.DAILY_STORE);
         dailyPending = context.getStateStore(RollupTopology.DAILY_PENDING_STORE);
         clock = context.getStateStore(RollupTopology.CLOCK_STORE);
+        sequences = context.getStateStore(RollupTopology.SEQUENCE_STORE);
         metrics = new RollupMetrics(context.metrics(), context.taskId().toString());
         Long stored = clock.get(CLOCK_KEY);
         eventTime = stored == null ? Long.MIN_VALUE : stored;
@@ -128,6 +136,9 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
             batch = batches.deserialize(topic(), record.value());
         } catch (RuntimeException e) {
             deadLetter(record, DeadLetters.reasonCode(e), e);
+            return;
+        }
+        if (isReplay(batch)) {
             return;
         }
         long wallClock = context.currentSystemTimeMs();
@@ -169,6 +180,28 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
             eventTime = newest;
             clock.put(CLOCK_KEY, eventTime);
         }
+    }
+
+    /** Whether the batch is a replay (then counted and logged); otherwise takes its sequence as the node's last. */
+    private boolean isReplay(MetricBatch batch) {
+        String nodeId = batch.getNodeId();
+        Long last = sequences.get(nodeId);
+        if (last != null && batch.getSequence() <= last) {
+            metrics.replayedBatches.record();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "Skipped replayed batch of node {}: sequence {} is not above {} ({} partition {} offset {})",
+                        nodeId,
+                        batch.getSequence(),
+                        last,
+                        topic(),
+                        context.recordMetadata().map(RecordMetadata::partition).orElse(-1),
+                        context.recordMetadata().map(RecordMetadata::offset).orElse(-1L));
+            }
+            return true;
+        }
+        sequences.put(nodeId, batch.getSequence());
+        return false;
     }
 
     private void add(String nodeId, MetricSample sample, long start, long timestamp, long intervalMs) {

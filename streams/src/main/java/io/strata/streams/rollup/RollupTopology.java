@@ -30,6 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  *       store when emitted, so the hours are never stored twice.
  *   <li>{@value #DAILY_PENDING_STORE}: the days still to be emitted (their hours changed since).
  *   <li>{@value #CLOCK_STORE}: the task's event-time clock (largest sample timestamp seen).
+ *   <li>{@value #SEQUENCE_STORE}: the last batch sequence taken per node id, so that a replayed batch (sequence not
+ *       above it: a probe's spool re-sending after a lost ack, a restarted load generator) is skipped, not rolled up
+ *       twice. Written in the same exactly-once transaction as the rollups, so it never runs ahead of them.
  * </ul>
  *
  * <p>Expired entries are deleted by the processor's punctuation, so the compacted changelogs shrink with them:
@@ -58,6 +61,8 @@ public final class RollupTopology {
     public static final String DAILY_PENDING_STORE = "rollup-daily-pending";
     /** Event-time clock. */
     public static final String CLOCK_STORE = "rollup-clock";
+    /** Last batch sequence taken per node. */
+    public static final String SEQUENCE_STORE = "rollup-node-sequences";
 
     /**
      * Decoded hourly buckets kept in memory per task between commits (see {@code WriteBackBucketStore}): enough for
@@ -106,6 +111,11 @@ public final class RollupTopology {
                 PROCESSOR);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled(),
+                PROCESSOR);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(SEQUENCE_STORE), Serdes.String(), Serdes.Long())
                         .withCachingEnabled(),
                 PROCESSOR);
         topology.addSink(

@@ -107,6 +107,11 @@ class RollupTopologyTest {
 
     /** One batch of one node, stamped (Kafka timestamp) with its newest sample. */
     private void send(String node, MetricSample... samples) {
+        send(node, sequence++, samples);
+    }
+
+    /** One batch of one node with the given sequence, stamped (Kafka timestamp) with its newest sample. */
+    private void send(String node, long sequence, MetricSample... samples) {
         Instant newest = Arrays.stream(samples)
                 .map(MetricSample::getTimestamp)
                 .max(Instant::compareTo)
@@ -115,7 +120,7 @@ class RollupTopologyTest {
                 .setNodeId(node)
                 .setNodeName(node + ".example")
                 .setCollectedAt(newest)
-                .setSequence(sequence++)
+                .setSequence(sequence)
                 .setIntervalMs(Duration.ofMinutes(15).toMillis())
                 .setSamples(List.of(samples))
                 .build();
@@ -293,6 +298,60 @@ class RollupTopologyTest {
         assertThat(only(correctedDaily, "n1", "rx").getIncrease()).isEqualTo(20); // 10 -> 25 -> 30
         assertThat(metric(RollupMetrics.LATE_SAMPLES)).isEqualTo(2);
         assertThat(metric(RollupMetrics.CORRECTIONS_EMITTED)).isEqualTo(4);
+    }
+
+    @Test
+    void shouldRollUpTheSameBatchOnlyOnce() {
+        start();
+        send("n1", 7, gauge("load", 2, at("10:01:00")));
+        send("n1", 7, gauge("load", 2, at("10:01:00"))); // the spool re-sends after a lost ack
+        advanceTo(at("11:10:00"));
+
+        MetricRollup load = only(hourly.readValuesToList(), "n1", "load");
+        assertThat(load.getCount()).isEqualTo(1);
+        assertThat(load.getSum()).isEqualTo(2);
+        assertThat(metric(RollupMetrics.REPLAYED_BATCHES)).isEqualTo(1);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSkipAnOlderSequenceAfterANewerOne() {
+        start();
+        send("n1", 10, gauge("load", 1, at("10:10:00")));
+        send("n1", 9, gauge("load", 100, at("10:09:00"))); // regenerated history, already taken
+        send("n1", 11, gauge("load", 3, at("10:11:00")));
+        advanceTo(at("11:10:00"));
+
+        MetricRollup load = only(hourly.readValuesToList(), "n1", "load");
+        assertThat(load.getCount()).isEqualTo(2);
+        assertThat(load.getMax()).isEqualTo(3);
+        assertThat(load.getFirst()).isEqualTo(1);
+        assertThat(metric(RollupMetrics.REPLAYED_BATCHES)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTrackSequencesPerNode() {
+        start();
+        send("n1", 50, gauge("load", 1, at("10:10:00")));
+        send("n2", 3, gauge("load", 2, at("10:10:00"))); // below n1's, but n2's own first
+        send("n2", 4, gauge("load", 4, at("10:20:00")));
+        send("n1", 50, gauge("load", 1, at("10:10:00")));
+        advanceTo(at("11:10:00"));
+
+        List<MetricRollup> emitted = hourly.readValuesToList();
+        assertThat(only(emitted, "n1", "load").getCount()).isEqualTo(1);
+        assertThat(only(emitted, "n2", "load").getCount()).isEqualTo(2);
+        assertThat(metric(RollupMetrics.REPLAYED_BATCHES)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSkipTheReplayOfAnInvalidBatchInsteadOfDeadLetteringItAgain() {
+        start();
+        send("n1", 5, gauge("load", Double.NaN, at("10:01:00")));
+        send("n1", 5, gauge("load", Double.NaN, at("10:01:00")));
+
+        assertThat(deadLetters.readRecordsToList()).hasSize(1);
+        assertThat(metric(RollupMetrics.REPLAYED_BATCHES)).isEqualTo(1);
     }
 
     @Test
