@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,19 +59,33 @@ public final class EmbeddedKafka implements KafkaEndpoint, AutoCloseable {
     private final Path dataDir;
     private final boolean temporaryDataDir;
     private final Map<String, String> extraProperties;
+    private final Map<String, ExtraListener> extraListeners;
 
     private KafkaRaftServer server;
     private long lastStartMillis;
     private boolean closed;
 
     private EmbeddedKafka(Builder builder) {
-        this.port = builder.port == 0 ? Ports.freePort() : builder.port;
-        this.controllerPort = Ports.freePort();
+        // Every port at once: picked one by one, two of them could be the same.
+        int[] ports = Ports.freePorts(3 + builder.listeners.size());
+        int next = 0;
+        this.port = builder.port == 0 ? ports[next++] : builder.port;
+        this.controllerPort = ports[next] == this.port ? ports[++next] : ports[next];
+        next++;
         this.temporaryDataDir = builder.dataDir == null;
         this.dataDir = temporaryDataDir
                 ? Directories.createTemp("strata-kafka-")
                 : Directories.createDirectories(builder.dataDir.toAbsolutePath());
         this.extraProperties = Map.copyOf(builder.properties);
+        Map<String, ExtraListener> listeners = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> listener : builder.listeners.entrySet()) {
+            // One spare port covers a fixed client port that happens to be among the free ones.
+            int bound = ports[next] == this.port ? ports[++next] : ports[next];
+            next++;
+            int advertisedPort = listener.getValue();
+            listeners.put(listener.getKey(), new ExtraListener(bound, advertisedPort == 0 ? -1 : advertisedPort));
+        }
+        this.extraListeners = Collections.unmodifiableMap(listeners);
     }
 
     /** Starts a broker with the defaults: ephemeral port, temporary data directory. */
@@ -91,6 +106,20 @@ public final class EmbeddedKafka implements KafkaEndpoint, AutoCloseable {
     /** The port clients connect to; the same across {@link #restart()}. */
     public int port() {
         return port;
+    }
+
+    /**
+     * The port the extra listener {@code name} (see {@link Builder#listener(String, int)}) binds, which may differ from
+     * the port it advertises.
+     *
+     * @throws IllegalArgumentException if there is no such listener
+     */
+    public int listenerPort(String name) {
+        ExtraListener listener = extraListeners.get(name);
+        if (listener == null) {
+            throw new IllegalArgumentException("no extra listener " + name + " (have " + extraListeners.keySet() + ")");
+        }
+        return listener.port();
     }
 
     /** The broker's log directory (also its metadata log directory). */
@@ -218,12 +247,32 @@ public final class EmbeddedKafka implements KafkaEndpoint, AutoCloseable {
         props.put("controller.quorum.voters", NODE_ID + "@" + controller);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", BROKER_LISTENER);
-        props.put(
-                "listeners",
+        StringBuilder listeners = new StringBuilder(
                 BROKER_LISTENER + "://" + bootstrapServers() + "," + CONTROLLER_LISTENER + "://" + controller);
-        props.put("advertised.listeners", BROKER_LISTENER + "://" + bootstrapServers());
-        props.put(
-                "listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        StringBuilder advertised = new StringBuilder(BROKER_LISTENER + "://" + bootstrapServers());
+        StringBuilder protocols =
+                new StringBuilder(BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        extraListeners.forEach((name, listener) -> {
+            listeners
+                    .append(',')
+                    .append(name)
+                    .append("://")
+                    .append(HOST)
+                    .append(':')
+                    .append(listener.port());
+            int advertisedPort = listener.advertisedPort() < 0 ? listener.port() : listener.advertisedPort();
+            advertised
+                    .append(',')
+                    .append(name)
+                    .append("://")
+                    .append(HOST)
+                    .append(':')
+                    .append(advertisedPort);
+            protocols.append(',').append(name).append(":PLAINTEXT");
+        });
+        props.put("listeners", listeners.toString());
+        props.put("advertised.listeners", advertised.toString());
+        props.put("listener.security.protocol.map", protocols.toString());
         props.put("log.dirs", dataDir.toString());
         // One node: every internal topic has a single replica.
         props.put("offsets.topic.replication.factor", "1");
@@ -279,8 +328,26 @@ public final class EmbeddedKafka implements KafkaEndpoint, AutoCloseable {
         private int port;
         private Path dataDir;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, Integer> listeners = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * A second PLAINTEXT listener named {@code name} on a free port of its own ({@link EmbeddedKafka#listenerPort(String)}),
+         * advertised at {@code advertisedPort} on 127.0.0.1 (0: its own port). Clients bootstrapped through it are
+         * sent to the advertised address for every later connection, so a TCP proxy listening on {@code
+         * advertisedPort} and forwarding to {@link EmbeddedKafka#listenerPort(String)} carries all their traffic: closing the proxy
+         * cuts those clients off while the others, on the main listener, keep working.
+         */
+        public Builder listener(String name, int advertisedPort) {
+            Objects.requireNonNull(name, "name");
+            if (!name.matches("[A-Z][A-Z0-9_]*") || name.equals(BROKER_LISTENER) || name.equals(CONTROLLER_LISTENER)) {
+                throw new IllegalArgumentException(
+                        "listener name must be upper case, not PLAINTEXT or CONTROLLER: " + name);
+            }
+            listeners.put(name, Ports.checkPort(advertisedPort));
+            return this;
+        }
 
         /** A fixed port for clients; 0 (the default) picks a free one. */
         public Builder port(int port) {
@@ -320,4 +387,7 @@ public final class EmbeddedKafka implements KafkaEndpoint, AutoCloseable {
             return kafka;
         }
     }
+
+    /** An extra listener: the port it binds and the port it advertises (-1: the same). */
+    private record ExtraListener(int port, int advertisedPort) {}
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,6 +143,46 @@ class EmbeddedKafkaIT {
                     .containsExactly("kept");
         }
         assertThat(dataDir).isDirectory();
+    }
+
+    @Test
+    void shouldAdvertiseAnExtraListenerAtTheGivenPort() throws Exception {
+        int advertised;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            advertised = probe.getLocalPort();
+        }
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .listener("PROXIED", advertised)
+                .listener("DIRECT", 0)
+                .start()) {
+            assertThat(kafka.listenerPort("PROXIED")).isNotEqualTo(kafka.port()).isNotEqualTo(advertised);
+            try (Admin admin = kafka.adminClient()) {
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, "1");
+                var config =
+                        admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                assertThat(config.get("advertised.listeners").value())
+                        .contains("PLAINTEXT://" + kafka.bootstrapServers())
+                        .contains("PROXIED://127.0.0.1:" + advertised)
+                        .contains("DIRECT://127.0.0.1:" + kafka.listenerPort("DIRECT"));
+            }
+            // A client bootstrapped through an extra listener stays on it (it advertises its own port here).
+            String direct = "127.0.0.1:" + kafka.listenerPort("DIRECT");
+            kafka.createTopic("it.direct", 1);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, direct,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                assertThat(producer.send(new ProducerRecord<>("it.direct", "k", "via direct"))
+                                .get()
+                                .offset())
+                        .isZero();
+            }
+            assertThat(KafkaClients.readAll(kafka, "it.direct", 1, Map.of()))
+                    .extracting(ConsumerRecord::value)
+                    .containsExactly("via direct");
+            assertThatThrownBy(() -> kafka.listenerPort("OTHER")).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

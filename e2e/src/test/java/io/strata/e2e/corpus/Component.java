@@ -1,13 +1,22 @@
 package io.strata.e2e.corpus;
 
+import io.strata.schemas.deadletter.DeadLetterHeaders;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /** A consumer of Strata topics that dead-letters what it cannot process. */
 enum Component {
     /** strata-sink: consumes every topic into PostgreSQL. */
-    SINK,
+    SINK(DeadLetterHeaders.SOURCE_SINK),
     /** strata-streams: consumes raw (rollups), inventory and pgstate (change detection). */
-    STREAMS;
+    STREAMS(DeadLetterHeaders.SOURCE_STREAMS);
+
+    private final String source;
+
+    Component(String source) {
+        this.source = source;
+    }
 
     /** The name in the manifest. */
     String id() {
@@ -16,5 +25,10 @@ enum Component {
 
     static Component of(String id) {
         return valueOf(id.toUpperCase(Locale.ROOT));
+    }
+
+    /** The component whose dead letters carry this {@code strata.dlt.source}, if any. */
+    static Optional<Component> ofSource(String source) {
+        return Arrays.stream(values()).filter(c -> c.source.equals(source)).findFirst();
     }
 }

@@ -190,32 +190,32 @@ final class Corpus {
                         .setTimestamp(BAD_SAMPLE_TIME)
                         .build());
 
-        // Streams does not check labels or names: it rolls these up, and the sink dead-letters the rollups too.
-        rawCascading(
+        // Both apply the same series bounds (io.strata.schemas.validate): each dead-letters these with the same code.
+        rawSeriesInvalid(
                 "raw/label-key-empty",
                 "a label whose key is the empty string",
                 false,
                 () -> sample("label-key-empty", Map.of("", "v"), 1.0, BAD_SAMPLE_TIME),
                 "invalid.empty-name");
-        rawCascading(
+        rawSeriesInvalid(
                 "raw/label-value-1mb",
                 "a label value of 1,000,000 characters (limit 1024)",
                 true,
                 () -> sample("label-value-1mb", Map.of("big", "x".repeat(ONE_MB)), 1.0, BAD_SAMPLE_TIME),
                 "invalid.label-value-too-long");
-        rawCascading(
+        rawSeriesInvalid(
                 "raw/labels-10000",
                 "a sample with 10,000 labels (limit 32)",
                 true,
                 () -> sample("labels-10000", manyLabels(), 1.0, BAD_SAMPLE_TIME),
                 "invalid.too-many-labels");
-        rawCascading(
+        rawSeriesInvalid(
                 "raw/nul-in-label-value",
                 "U+0000 in a label value (PostgreSQL text cannot hold it)",
                 false,
                 () -> sample("nul-in-label-value", Map.of("nul", "a\u0000b"), 1.0, BAD_SAMPLE_TIME),
                 "invalid.nul-character");
-        rawCascading(
+        rawSeriesInvalid(
                 "raw/nul-in-metric-name",
                 "U+0000 in a metric name",
                 false,
@@ -246,8 +246,7 @@ final class Corpus {
         String node = nodeOf(name);
         List<ExpectedDeadLetter> expected = new ArrayList<>(List.of(new ExpectedDeadLetter(RAW, SINK, reason)));
         if (streamsDeadLetters) {
-            // Streams has no finer reason for a batch that decodes but is invalid.
-            expected.add(new ExpectedDeadLetter(RAW, STREAMS, "invalid"));
+            expected.add(new ExpectedDeadLetter(RAW, STREAMS, reason));
         }
         add(
                 new CorpusCase(name, RAW, node, description, false, Outcome.DEAD_LETTERED, expected),
@@ -260,7 +259,7 @@ final class Corpus {
                 () -> serialize(badBatch(node, sample)));
     }
 
-    private void rawCascading(
+    private void rawSeriesInvalid(
             String name, String description, boolean generated, Supplier<MetricSample> sample, String reason) {
         String node = nodeOf(name);
         add(
@@ -268,13 +267,12 @@ final class Corpus {
                         name,
                         RAW,
                         node,
-                        description + "; streams rolls it up and the sink dead-letters its hourly and daily rollup",
+                        description + "; the sink and streams both dead-letter it",
                         generated,
                         Outcome.DEAD_LETTERED,
                         List.of(
                                 new ExpectedDeadLetter(RAW, SINK, reason),
-                                new ExpectedDeadLetter(HOURLY, SINK, reason),
-                                new ExpectedDeadLetter(DAILY, SINK, reason))),
+                                new ExpectedDeadLetter(RAW, STREAMS, reason))),
                 () -> serialize(badBatch(node, sample.get())));
     }
 

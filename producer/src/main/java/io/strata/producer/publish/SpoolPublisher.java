@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * the rest of the window in memory and retries it after a back-off, so nothing newer overtakes it. An outage is logged when it starts and when it
  * ends, not for every retry.
  *
- * <p>Delivery is exactly once in order as long as the probe keeps running; a crash after the broker acknowledged a
- * record but before the spool recorded it sends that record again on restart (consumers drop repeats by node and
- * sequence number).
+ * <p>Delivery is at least once, in order: a record is sent again when its acknowledgement did not arrive although the
+ * broker appended it (a network cut that outlasts {@code probe.send.timeout}; the idempotent producer cannot tell, since
+ * the retry is a new send), or when the probe crashed between the acknowledgement and the spool's bookkeeping.
+ * Consumers drop such repeats by node id and sequence number.
  */
 public final class SpoolPublisher implements AutoCloseable {
 

@@ -6,6 +6,7 @@ package io.strata.schemas.deadletter;
  * <table>
  *   <caption>Dead-letter headers</caption>
  *   <tr><th>header</th><th>value</th></tr>
+ *   <tr><td>{@value #SOURCE}</td><td>the application that wrote the dead letter, e.g. {@code strata-streams}</td></tr>
  *   <tr><td>{@value #TOPIC}</td><td>topic the record was read from</td></tr>
  *   <tr><td>{@value #PARTITION}</td><td>its partition</td></tr>
  *   <tr><td>{@value #OFFSET}</td><td>its offset</td></tr>
@@ -19,6 +20,18 @@ public final class DeadLetterHeaders {
 
     /** Prefix of every dead-letter header; a record dead-lettered twice keeps only the latest set. */
     public static final String PREFIX = "strata.dlt.";
+
+    /**
+     * The application that wrote the dead letter, e.g. {@code strata-streams} or {@code strata-sink}: two components
+     * read the raw topic, and each may dead-letter the same input.
+     */
+    public static final String SOURCE = PREFIX + "source";
+
+    /** {@link #SOURCE} of the dead letters written by strata-streams. */
+    public static final String SOURCE_STREAMS = "strata-streams";
+
+    /** {@link #SOURCE} of the dead letters written by strata-sink. */
+    public static final String SOURCE_SINK = "strata-sink";
 
     /** Topic the failed record was read from. */
     public static final String TOPIC = PREFIX + "topic";

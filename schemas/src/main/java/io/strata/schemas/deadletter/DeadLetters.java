@@ -14,12 +14,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Builds dead-letter records: the original key and value bytes, the original headers, plus the {@link
- * DeadLetterHeaders} naming the source position and the error.
+ * DeadLetterHeaders} naming the writing application, the source position and the error. A record that decoded but
+ * is invalid takes a reason code from {@link io.strata.schemas.validate.InvalidReasons}.
  */
 public final class DeadLetters {
-
-    /** Reason code for a record that decoded but failed validation. */
-    public static final String REASON_INVALID = "invalid";
 
     /** Reason code for any other failure to process a record. */
     public static final String REASON_ERROR = "error";
@@ -42,6 +40,8 @@ public final class DeadLetters {
     /**
      * The dead-letter headers for a failed record.
      *
+     * @param source the application writing the dead letter ({@link DeadLetterHeaders#SOURCE}), e.g. {@code
+     *     strata-sink}
      * @param topic topic the record was read from
      * @param partition its partition
      * @param offset its offset
@@ -50,10 +50,17 @@ public final class DeadLetters {
      * @param error what went wrong
      */
     public static Headers headers(
-            String topic, int partition, long offset, long timestamp, String reasonCode, Throwable error) {
+            String source,
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            String reasonCode,
+            Throwable error) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(error, "error");
         RecordHeaders headers = new RecordHeaders();
+        add(headers, DeadLetterHeaders.SOURCE, checkSource(source));
         add(headers, DeadLetterHeaders.TOPIC, topic);
         add(headers, DeadLetterHeaders.PARTITION, Integer.toString(partition));
         add(headers, DeadLetterHeaders.OFFSET, Long.toString(offset));
@@ -67,14 +74,20 @@ public final class DeadLetters {
     /**
      * The dead-letter record for a consumed record that failed: original key and value, original headers (minus
      * any earlier {@code strata.dlt.*}), and the dead-letter headers.
+     *
+     * @param source the application writing the dead letter, see {@link #headers}
      */
     public static ProducerRecord<byte[], byte[]> record(
-            String deadLetterTopic, ConsumerRecord<byte[], byte[]> failed, String reasonCode, Throwable error) {
+            String source,
+            String deadLetterTopic,
+            ConsumerRecord<byte[], byte[]> failed,
+            String reasonCode,
+            Throwable error) {
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(failed, "failed");
         Headers headers = withoutDeadLetterHeaders(failed.headers());
-        for (Header header :
-                headers(failed.topic(), failed.partition(), failed.offset(), failed.timestamp(), reasonCode, error)) {
+        for (Header header : headers(
+                source, failed.topic(), failed.partition(), failed.offset(), failed.timestamp(), reasonCode, error)) {
             headers.add(header);
         }
         return new ProducerRecord<>(deadLetterTopic, null, null, failed.key(), failed.value(), headers);
@@ -83,13 +96,17 @@ public final class DeadLetters {
     /**
      * The dead-letter record for a record Kafka's consumer could not deserialize: the exception carries the
      * original key, value, headers and position.
+     *
+     * @param source the application writing the dead letter, see {@link #headers}
      */
-    public static ProducerRecord<byte[], byte[]> record(String deadLetterTopic, RecordDeserializationException failed) {
+    public static ProducerRecord<byte[], byte[]> record(
+            String source, String deadLetterTopic, RecordDeserializationException failed) {
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(failed, "failed");
         Throwable error = failed.getCause() != null ? failed.getCause() : failed;
         Headers headers = withoutDeadLetterHeaders(failed.headers());
         for (Header header : headers(
+                source,
                 failed.topicPartition().topic(),
                 failed.topicPartition().partition(),
                 failed.offset(),
@@ -114,6 +131,14 @@ public final class DeadLetters {
             }
         }
         return copy;
+    }
+
+    private static String checkSource(String source) {
+        Objects.requireNonNull(source, "source");
+        if (source.isBlank()) {
+            throw new IllegalArgumentException("The dead letter's source application must not be blank");
+        }
+        return source;
     }
 
     private static String checkReasonCode(String reasonCode) {

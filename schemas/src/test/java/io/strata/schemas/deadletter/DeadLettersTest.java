@@ -33,15 +33,22 @@ class DeadLettersTest {
     }
 
     @Test
-    void shouldNameSourcePositionReasonAndErrorInHeaders() {
+    void shouldNameWriterSourcePositionReasonAndErrorInHeaders() {
         Headers headers = DeadLetters.headers(
-                "strata.metrics.raw", 3, 42L, 1_700_000_000_000L, "invalid", new IllegalStateException("bad value"));
+                "strata-streams",
+                "strata.metrics.raw",
+                3,
+                42L,
+                1_700_000_000_000L,
+                "invalid.non-finite",
+                new IllegalStateException("bad value"));
 
+        assertThat(text(headers, DeadLetterHeaders.SOURCE)).contains("strata-streams");
         assertThat(text(headers, DeadLetterHeaders.TOPIC)).contains("strata.metrics.raw");
         assertThat(text(headers, DeadLetterHeaders.PARTITION)).contains("3");
         assertThat(text(headers, DeadLetterHeaders.OFFSET)).contains("42");
         assertThat(text(headers, DeadLetterHeaders.TIMESTAMP)).contains("1700000000000");
-        assertThat(text(headers, DeadLetterHeaders.REASON)).contains("invalid");
+        assertThat(text(headers, DeadLetterHeaders.REASON)).contains("invalid.non-finite");
         assertThat(text(headers, DeadLetterHeaders.ERROR_CLASS)).contains("java.lang.IllegalStateException");
         assertThat(text(headers, DeadLetterHeaders.ERROR_MESSAGE)).contains("bad value");
     }
@@ -51,6 +58,7 @@ class DeadLettersTest {
         RecordHeaders original = new RecordHeaders();
         original.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
         original.add(DeadLetterHeaders.REASON, "stale".getBytes(StandardCharsets.UTF_8));
+        original.add(DeadLetterHeaders.SOURCE, "strata-streams".getBytes(StandardCharsets.UTF_8));
         ConsumerRecord<byte[], byte[]> failed = new ConsumerRecord<>(
                 "strata.metrics.raw",
                 1,
@@ -66,13 +74,15 @@ class DeadLettersTest {
         RecordDecodingException error = decodingFailure();
 
         ProducerRecord<byte[], byte[]> deadLetter =
-                DeadLetters.record("strata.deadletter", failed, DeadLetters.reasonCode(error), error);
+                DeadLetters.record("strata-sink", "strata.deadletter", failed, DeadLetters.reasonCode(error), error);
 
         assertThat(deadLetter.topic()).isEqualTo("strata.deadletter");
         assertThat(deadLetter.key()).isEqualTo(KEY);
         assertThat(deadLetter.value()).isEqualTo(GARBAGE);
         assertThat(text(deadLetter.headers(), "trace-id")).contains("abc");
         assertThat(deadLetter.headers().headers(DeadLetterHeaders.REASON)).hasSize(1);
+        assertThat(deadLetter.headers().headers(DeadLetterHeaders.SOURCE)).hasSize(1);
+        assertThat(text(deadLetter.headers(), DeadLetterHeaders.SOURCE)).contains("strata-sink");
         assertThat(text(deadLetter.headers(), DeadLetterHeaders.REASON)).contains("decode.truncated");
         assertThat(text(deadLetter.headers(), DeadLetterHeaders.OFFSET)).contains("7");
         assertThat(text(deadLetter.headers(), DeadLetterHeaders.ERROR_CLASS))
@@ -93,10 +103,11 @@ class DeadLettersTest {
                 "Error deserializing VALUE",
                 decodingFailure());
 
-        ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.record("strata.deadletter", failed);
+        ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.record("strata-sink", "strata.deadletter", failed);
 
         assertThat(deadLetter.key()).isEqualTo(KEY);
         assertThat(deadLetter.value()).isEqualTo(GARBAGE);
+        assertThat(text(deadLetter.headers(), DeadLetterHeaders.SOURCE)).contains("strata-sink");
         assertThat(text(deadLetter.headers(), DeadLetterHeaders.PARTITION)).contains("5");
         assertThat(text(deadLetter.headers(), DeadLetterHeaders.TIMESTAMP)).contains("456");
         assertThat(text(deadLetter.headers(), DeadLetterHeaders.REASON)).contains("decode.truncated");
@@ -108,7 +119,8 @@ class DeadLettersTest {
 
     @Test
     void shouldTruncateLongErrorMessages() {
-        Headers headers = DeadLetters.headers("t", 0, 0L, 0L, "error", new IllegalStateException("x".repeat(5_000)));
+        Headers headers =
+                DeadLetters.headers("app", "t", 0, 0L, 0L, "error", new IllegalStateException("x".repeat(5_000)));
 
         assertThat(text(headers, DeadLetterHeaders.ERROR_MESSAGE))
                 .hasValueSatisfying(message -> assertThat(message).hasSize(DeadLetterHeaders.MAX_MESSAGE_LENGTH));
@@ -116,9 +128,19 @@ class DeadLettersTest {
 
     @Test
     void shouldRejectAReasonCodeThatIsNotMachineReadable() {
-        assertThatThrownBy(() -> DeadLetters.headers("t", 0, 0L, 0L, "Bad Reason", new IllegalStateException()))
+        assertThatThrownBy(() -> DeadLetters.headers("app", "t", 0, 0L, 0L, "Bad Reason", new IllegalStateException()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Bad Reason");
+    }
+
+    @Test
+    void shouldRequireTheWritingApplication() {
+        assertThatThrownBy(() -> DeadLetters.headers(" ", "t", 0, 0L, 0L, "error", new IllegalStateException()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("source");
+        assertThatThrownBy(() -> DeadLetters.headers(null, "t", 0, 0L, 0L, "error", new IllegalStateException()))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("source");
     }
 
     @Test

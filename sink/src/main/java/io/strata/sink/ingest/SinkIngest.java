@@ -311,7 +311,13 @@ public final class SinkIngest implements AutoCloseable {
     private static Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Exception error) {
         Throwable cause = rootCause(error);
         return DeadLetters.headers(
-                record.topic(), record.partition(), record.offset(), record.timestamp(), reasonCode(error), cause);
+                "strata-sink",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.timestamp(),
+                reasonCode(error),
+                cause);
     }
 
     /** For tests: the container, to watch assignments. */

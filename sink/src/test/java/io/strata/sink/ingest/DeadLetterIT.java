@@ -136,6 +136,7 @@ class DeadLetterIT {
                 rollupReason = header(deadLetter, DeadLetterHeaders.REASON);
             }
             assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).isNotBlank();
+            assertThat(header(deadLetter, DeadLetterHeaders.SOURCE)).isEqualTo("strata-sink");
             assertThat(deadLetter.headers().toArray())
                     .as("only the strata.dlt.* contract, no kafka_dlt-* stack traces")
                     .allSatisfy(h -> assertThat(h.key()).startsWith(DeadLetterHeaders.PREFIX));

@@ -1,6 +1,7 @@
 package io.strata.streams.changes;
 
 import io.strata.schemas.avro.ChangeEvent;
+import io.strata.schemas.deadletter.DeadLetterHeaders;
 import io.strata.schemas.deadletter.DeadLetters;
 import io.strata.schemas.serde.AvroSerde;
 import io.strata.schemas.serde.AvroSerdes;
@@ -108,7 +109,13 @@ final class ChangeDetectionProcessor<S extends SpecificRecord> implements Proces
                         record.value(),
                         record.timestamp(),
                         DeadLetters.headers(
-                                topic, partition, offset, record.timestamp(), DeadLetters.reasonCode(error), error)),
+                                DeadLetterHeaders.SOURCE_STREAMS,
+                                topic,
+                                partition,
+                                offset,
+                                record.timestamp(),
+                                DeadLetters.reasonCode(error),
+                                error)),
                 deadLetterChild);
     }
 

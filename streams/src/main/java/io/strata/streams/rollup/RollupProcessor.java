@@ -10,6 +10,8 @@ import io.strata.schemas.deadletter.DeadLetterHeaders;
 import io.strata.schemas.deadletter.DeadLetters;
 import io.strata.schemas.serde.AvroSerde;
 import io.strata.schemas.serde.AvroSerdes;
+import io.strata.schemas.validate.BatchValidator;
+import io.strata.schemas.validate.Violation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Header;
@@ -70,8 +73,11 @@ import org.slf4j.LoggerFactory;
  * sequence advances the node's): a replay of it is then skipped instead of being dead-lettered again.
  *
  * <p><b>Poison records.</b> A record that does not decode as a {@code MetricBatch}, or that is invalid (a sample
- * that is not finite, stamped before the epoch or too far in the future), goes to the dead-letter topic with the
- * original key, value and headers plus Strata's {@code strata.dlt.*} headers, and is counted.
+ * that is not finite, stamped before the epoch or too far in the future, or a node or series outside {@link
+ * RollupSettings#seriesBounds()}: the sink's checks, with the same {@code invalid.*} reason codes), goes to the
+ * dead-letter topic with the original key, value and headers plus Strata's {@code strata.dlt.*} headers, and is
+ * counted. The series bounds matter here: the hourly store keeps a series' labels in its key and value, and one
+ * oversized label would make a changelog record Kafka refuses, which stops the application on every restart.
  */
 final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(RollupProcessor.class);
@@ -87,7 +93,7 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private final long hourlyGraceMs;
     private final long dailyGraceMs;
     private final long hourlyRetentionMs;
-    private final long maxFutureSkewMs;
+    private final BatchValidator validator;
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, HourlyBucket> hourly; // hands out cached instances: see WriteBackBucketStore
@@ -106,7 +112,7 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
         this.hourlyGraceMs = settings.retention().hourlyGrace().toMillis();
         this.dailyGraceMs = settings.retention().dailyGrace().toMillis();
         this.hourlyRetentionMs = settings.retention().hourly().toMillis();
-        this.maxFutureSkewMs = settings.maxFutureSkew().toMillis();
+        this.validator = new BatchValidator(settings.seriesBounds());
     }
 
     @Override
@@ -142,9 +148,14 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
             return;
         }
         long wallClock = context.currentSystemTimeMs();
-        String problem = validate(batch, wallClock);
-        if (problem != null) {
-            deadLetter(record, DeadLetters.REASON_INVALID, new IllegalArgumentException(problem));
+        // Before the epoch is too old for any bucket key; the hourly retention is applied per sample below, not here.
+        Optional<Violation> problem = validator.validate(
+                batch, Instant.EPOCH, Instant.ofEpochMilli(wallClock).plus(settings.maxFutureSkew()));
+        if (problem.isPresent()) {
+            deadLetter(
+                    record,
+                    problem.get().reason(),
+                    new IllegalArgumentException(problem.get().message()));
             return;
         }
         wallClockAtLastRecord = wallClock;
@@ -239,25 +250,6 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     Instant.ofEpochMilli(timestamp));
         }
         hourly.put(key, bucket);
-    }
-
-    private String validate(MetricBatch batch, long wallClock) {
-        for (MetricSample sample : batch.getSamples()) {
-            long timestamp = sample.getTimestamp().toEpochMilli();
-            if (!Double.isFinite(sample.getValue())) {
-                return "sample " + sample.getCategory() + "." + sample.getName() + " has a non-finite value "
-                        + sample.getValue();
-            }
-            if (timestamp < 0) {
-                return "sample " + sample.getCategory() + "." + sample.getName() + " is stamped before the epoch";
-            }
-            if (timestamp > wallClock + maxFutureSkewMs) {
-                return "sample " + sample.getCategory() + "." + sample.getName() + " is stamped "
-                        + sample.getTimestamp() + ", more than " + settings.maxFutureSkew()
-                        + " ahead of the wall clock " + Instant.ofEpochMilli(wallClock);
-            }
-        }
-        return null;
     }
 
     /** See the class comment. {@link Long#MIN_VALUE} before any sample was seen. */
@@ -449,7 +441,8 @@ final class RollupProcessor implements Processor<byte[], byte[], byte[], byte[]>
                 headers.add(header);
             }
         }
-        for (Header header : DeadLetters.headers(topic, partition, offset, record.timestamp(), reasonCode, error)) {
+        for (Header header : DeadLetters.headers(
+                DeadLetterHeaders.SOURCE_STREAMS, topic, partition, offset, record.timestamp(), reasonCode, error)) {
             headers.add(header);
         }
         context.forward(

@@ -5,13 +5,14 @@ import io.strata.schemas.config.Durations;
 import io.strata.schemas.config.StrataConfig;
 import io.strata.schemas.retention.RetentionPolicy;
 import io.strata.schemas.topic.TopicCatalog;
+import io.strata.schemas.validate.SeriesBounds;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * What the rollup topology needs to know: its topics, the retention policy (grace per tier, how long buckets can
  * still be corrected), the sketch's relative accuracy, how often buckets are checked for closing, and how far in the
- * future a sample may be stamped before it is refused.
+ * future a sample may be stamped before it is refused, and the size bounds of a series.
  *
  * @param rawTopic input: {@code MetricBatch} records keyed by node id
  * @param hourlyTopic output: hourly {@code MetricRollup}s
@@ -24,6 +25,10 @@ import java.util.Objects;
  * @param maxFutureSkew a batch with a sample stamped more than this ahead of the wall clock is dead-lettered as
  *     invalid, so that one node's wrong clock cannot close every bucket of its partition ({@value
  *     #MAX_FUTURE_SKEW_KEY}, default 1h)
+ * @param seriesBounds a batch with a series outside these bounds is dead-lettered with the bound's reason code, so
+ *     that no state store entry or changelog record can grow past Kafka's record size ({@value #VALIDATION_PREFIX}
+ *     {@code max-labels}, {@code max-label-key-length}, {@code max-label-value-length}, {@code max-name-length}:
+ *     the sink's keys and defaults)
  */
 public record RollupSettings(
         String rawTopic,
@@ -33,7 +38,8 @@ public record RollupSettings(
         RetentionPolicy retention,
         double relativeAccuracy,
         Duration punctuateInterval,
-        Duration maxFutureSkew) {
+        Duration maxFutureSkew,
+        SeriesBounds seriesBounds) {
 
     /** Key of the sketch's relative accuracy. */
     public static final String RELATIVE_ACCURACY_KEY = "rollup.sketch.relative-accuracy";
@@ -41,6 +47,9 @@ public record RollupSettings(
     public static final String PUNCTUATE_INTERVAL_KEY = "rollup.punctuate-interval";
     /** Key of the largest accepted clock skew into the future. */
     public static final String MAX_FUTURE_SKEW_KEY = "rollup.max-future-skew";
+
+    /** Prefix of the series bound keys; the suffixes are those of {@link SeriesBounds}, as in the sink. */
+    public static final String VALIDATION_PREFIX = "streams.validation.";
 
     /** Default punctuation interval. */
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(10);
@@ -56,6 +65,7 @@ public record RollupSettings(
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(punctuateInterval, "punctuateInterval");
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+        Objects.requireNonNull(seriesBounds, "seriesBounds");
         if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
             throw new ConfigException(
                     RELATIVE_ACCURACY_KEY,
@@ -86,7 +96,8 @@ public record RollupSettings(
                 retention,
                 Sketches.DEFAULT_RELATIVE_ACCURACY,
                 DEFAULT_PUNCTUATE_INTERVAL,
-                DEFAULT_MAX_FUTURE_SKEW);
+                DEFAULT_MAX_FUTURE_SKEW,
+                SeriesBounds.defaults());
     }
 
     /**
@@ -117,12 +128,35 @@ public record RollupSettings(
                         : DEFAULT_PUNCTUATE_INTERVAL,
                 config.has(MAX_FUTURE_SKEW_KEY)
                         ? config.getNonNegativeDuration(MAX_FUTURE_SKEW_KEY)
-                        : DEFAULT_MAX_FUTURE_SKEW);
+                        : DEFAULT_MAX_FUTURE_SKEW,
+                SeriesBounds.from(config, VALIDATION_PREFIX));
     }
 
     /** The same settings with other topic names (tests on a shared broker). */
     public RollupSettings withTopics(String raw, String hourly, String daily, String deadLetter) {
         return new RollupSettings(
-                raw, hourly, daily, deadLetter, retention, relativeAccuracy, punctuateInterval, maxFutureSkew);
+                raw,
+                hourly,
+                daily,
+                deadLetter,
+                retention,
+                relativeAccuracy,
+                punctuateInterval,
+                maxFutureSkew,
+                seriesBounds);
+    }
+
+    /** The same settings with other series bounds. */
+    public RollupSettings withSeriesBounds(SeriesBounds bounds) {
+        return new RollupSettings(
+                rawTopic,
+                hourlyTopic,
+                dailyTopic,
+                deadLetterTopic,
+                retention,
+                relativeAccuracy,
+                punctuateInterval,
+                maxFutureSkew,
+                bounds);
     }
 }

@@ -129,6 +129,7 @@ class ChangeTopologyTest {
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("node-x");
         assertThat(header(dead, DeadLetterHeaders.TOPIC)).isEqualTo(TopicCatalog.INVENTORY);
         assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("decode.not-single-object");
+        assertThat(header(dead, DeadLetterHeaders.SOURCE)).isEqualTo(DeadLetterHeaders.SOURCE_STREAMS);
         assertThat(header(dead, DeadLetterHeaders.OFFSET)).isEqualTo("0");
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(readChanges()).hasSize(1);

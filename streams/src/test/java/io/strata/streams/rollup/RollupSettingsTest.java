@@ -7,6 +7,7 @@ import io.strata.schemas.config.ConfigException;
 import io.strata.schemas.config.StrataConfig;
 import io.strata.schemas.retention.RetentionPolicy;
 import io.strata.schemas.topic.TopicCatalog;
+import io.strata.schemas.validate.SeriesBounds;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,39 @@ class RollupSettingsTest {
         assertThat(settings.relativeAccuracy()).isEqualTo(0.01);
         assertThat(settings.retention()).isEqualTo(RetentionPolicy.defaults());
         assertThat(settings.maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+        assertThat(settings.seriesBounds()).isEqualTo(new SeriesBounds(32, 128, 1024, 256));
+    }
+
+    @Test
+    void shouldReadTheSeriesBoundsFromTheStreamsDefaultsAndKeys() {
+        StrataConfig config = StrataConfig.builder()
+                .defaults("io/strata/streams/streams-defaults.properties")
+                .environment(Map.of())
+                .overrides(Map.of(
+                        "streams.validation.max-labels", "8",
+                        "streams.validation.max-label-key-length", "16",
+                        "streams.validation.max-label-value-length", "64",
+                        "streams.validation.max-name-length", "32"))
+                .build();
+
+        assertThat(RollupSettings.from(config).seriesBounds()).isEqualTo(new SeriesBounds(8, 16, 64, 32));
+        assertThat(RollupSettings.from(StrataConfig.builder()
+                                .defaults("io/strata/streams/streams-defaults.properties")
+                                .environment(Map.of())
+                                .build())
+                        .seriesBounds())
+                .isEqualTo(SeriesBounds.defaults());
+    }
+
+    @Test
+    void shouldRejectANonPositiveSeriesBoundNamingTheKey() {
+        assertThatThrownBy(() ->
+                        RollupSettings.from(StrataConfig.of(Map.of("streams.validation.max-label-value-length", "0"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streams.validation.max-label-value-length");
+        assertThatThrownBy(() -> RollupSettings.from(StrataConfig.of(Map.of("streams.validation.max-labels", "many"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streams.validation.max-labels");
     }
 
     @Test

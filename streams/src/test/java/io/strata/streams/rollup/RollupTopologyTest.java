@@ -387,8 +387,10 @@ class RollupTopologyTest {
         assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("decode.");
         assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(RAW);
         assertThat(header(dead.get(0), DeadLetterHeaders.OFFSET)).isEqualTo("0");
-        assertThat(header(dead.get(1), DeadLetterHeaders.REASON)).isEqualTo("invalid");
-        assertThat(header(dead.get(1), DeadLetterHeaders.ERROR_MESSAGE)).contains("non-finite");
+        assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE)).isEqualTo("strata-streams");
+        assertThat(header(dead.get(1), DeadLetterHeaders.REASON)).isEqualTo("invalid.non-finite");
+        assertThat(header(dead.get(1), DeadLetterHeaders.ERROR_MESSAGE)).contains("NaN");
+        assertThat(header(dead.get(1), DeadLetterHeaders.SOURCE)).isEqualTo("strata-streams");
         assertThat(metric(RollupMetrics.DEAD_LETTERS)).isEqualTo(2);
         MetricRollup load = only(hourly.readValuesToList(), "n1", "load");
         assertThat(load.getCount()).isEqualTo(1);
@@ -399,7 +401,7 @@ class RollupTopologyTest {
         start();
         send("n1", gauge("load", 1, DAY.plus(Duration.ofDays(6))));
 
-        assertThat(header(deadLetters.readRecord(), DeadLetterHeaders.REASON)).isEqualTo("invalid");
+        assertThat(header(deadLetters.readRecord(), DeadLetterHeaders.REASON)).isEqualTo("invalid.timestamp-in-future");
     }
 
     @Test
