@@ -49,13 +49,11 @@ class BadInputCorpusIT {
     private static CorpusDirectory corpus;
     private static final Map<String, RecordMetadata> positions = new LinkedHashMap<>();
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters;
-    private static boolean dedup;
 
     @BeforeAll
     static void runTheCorpusThroughThePipeline(EmbeddedPostgres postgres) {
         corpus = CorpusDirectory.load();
         pipeline = CorpusPipeline.create(postgres, "corpus_it", 2);
-        dedup = DuplicateSequence.isDeduplicatedBySink(pipeline);
         pipeline.startStreams();
         pipeline.startSink();
 
@@ -140,7 +138,7 @@ class BadInputCorpusIT {
         for (CorpusCase c : corpus.cases()) {
             assertThat(sorted(actual.getOrDefault(c.name(), List.of())))
                     .as(c.name() + ": " + c.description())
-                    .isEqualTo(sorted(expectedDeadLetters(c)));
+                    .isEqualTo(sorted(c.deadLetters()));
         }
     }
 
@@ -182,11 +180,6 @@ class BadInputCorpusIT {
                     Corpus.FLEET.nodeId(node));
             long count = Corpus.FLEET.metricsPerNode() * (long) Corpus.GOOD_TICKS;
             double sum = GoodLoad.sum(node, 0, Corpus.GOOD_TICKS);
-            if (node == 0 && !dedup) {
-                // Before the sink's sequence dedup: the replayed batch is written a second time.
-                count += Corpus.FLEET.metricsPerNode();
-                sum += GoodLoad.sum(0, Corpus.DUPLICATED_TICK, Corpus.DUPLICATED_TICK + 1);
-            }
             assertThat(((Number) rows.get(0).get(0)).longValue())
                     .as("samples of node %d", node)
                     .isEqualTo(count);
@@ -379,18 +372,8 @@ class BadInputCorpusIT {
         sent.forEach((name, future) -> positions.put(name, CorpusPipeline.await(future)));
     }
 
-    private static List<ExpectedDeadLetter> expectedDeadLetters(CorpusCase c) {
-        if (DuplicateSequence.CASE.equals(c.name()) && !dedup) {
-            // Before the sink's sequence dedup the replay is written (see shouldWriteEveryGoodRawSample).
-            return List.of();
-        }
-        return c.deadLetters();
-    }
-
     private static int expectedDeadLetterCount() {
-        return corpus.cases().stream()
-                .mapToInt(c -> expectedDeadLetters(c).size())
-                .sum();
+        return corpus.cases().stream().mapToInt(c -> c.deadLetters().size()).sum();
     }
 
     /** The case a dead letter belongs to: by the position it names, or, for a derived record, by its node key. */
@@ -440,7 +423,7 @@ class BadInputCorpusIT {
     }
 
     private static long expectedFleetSamples() {
-        return FLEET_SAMPLES + (dedup ? 0 : Corpus.FLEET.metricsPerNode());
+        return FLEET_SAMPLES;
     }
 
     private static long fleetSeries() {
