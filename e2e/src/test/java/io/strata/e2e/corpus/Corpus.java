@@ -489,14 +489,14 @@ final class Corpus {
                         "inventory/nul-in-node-name",
                         INVENTORY,
                         nulNode,
-                        "U+0000 in the node name: PostgreSQL rejects it (no validation of state records before"
-                                + " the database); streams' registration change event carries the name and is"
-                                + " rejected too",
+                        "U+0000 in the node name (PostgreSQL text cannot hold it): the sink dead-letters it before"
+                                + " the database; streams' registration change event carries the name and is"
+                                + " dead-lettered too",
                         false,
                         Outcome.DEAD_LETTERED,
                         List.of(
-                                new ExpectedDeadLetter(INVENTORY, SINK, "db.rejected"),
-                                new ExpectedDeadLetter(CHANGES, SINK, "db.rejected"))),
+                                new ExpectedDeadLetter(INVENTORY, SINK, "invalid.nul-character"),
+                                new ExpectedDeadLetter(CHANGES, SINK, "invalid.nul-character"))),
                 () -> serialize(inventory(nulNode, "nul\u0000name")));
     }
 
@@ -547,13 +547,13 @@ final class Corpus {
                         "pgstate/nul-in-setting",
                         PGSTATE,
                         nulNode,
-                        "U+0000 in the server version and a setting value: PostgreSQL rejects it; streams'"
-                                + " registration change event carries it and is rejected too",
+                        "U+0000 in the server version and a setting value: the sink dead-letters it before the"
+                                + " database; streams' registration change event carries it and is dead-lettered too",
                         false,
                         Outcome.DEAD_LETTERED,
                         List.of(
-                                new ExpectedDeadLetter(PGSTATE, SINK, "db.rejected"),
-                                new ExpectedDeadLetter(CHANGES, SINK, "db.rejected"))),
+                                new ExpectedDeadLetter(PGSTATE, SINK, "invalid.nul-character"),
+                                new ExpectedDeadLetter(CHANGES, SINK, "invalid.nul-character"))),
                 () -> serialize(postgresState(nulNode, "18\u0000.1", "work_mem", "4\u0000MB")));
     }
 
@@ -608,10 +608,10 @@ final class Corpus {
                         "changes/nul-in-description",
                         CHANGES,
                         "corpus-changes-nul",
-                        "U+0000 in the description: PostgreSQL rejects it",
+                        "U+0000 in the description: the sink dead-letters it before the database",
                         false,
                         Outcome.DEAD_LETTERED,
-                        List.of(new ExpectedDeadLetter(CHANGES, SINK, "db.rejected"))),
+                        List.of(new ExpectedDeadLetter(CHANGES, SINK, "invalid.nul-character"))),
                 () -> serialize(changeEvent("corpus-changes-nul", "nul\u0000description")));
     }
 

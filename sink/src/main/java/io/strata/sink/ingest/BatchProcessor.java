@@ -146,7 +146,11 @@ final class BatchProcessor {
         if (records.isEmpty()) {
             return;
         }
-        List<Item> items = prepare(records, deadLetter, () -> true, Map.of()).items;
+        List<ConsumerRecord<byte[], byte[]>> unwritten = uncommitted(records);
+        if (unwritten.isEmpty()) {
+            return;
+        }
+        List<Item> items = prepare(unwritten, deadLetter, () -> true, Map.of()).items;
         try {
             store(items, ranges(items));
         } catch (OffsetStore.OffsetConflictException conflict) {
@@ -178,6 +182,32 @@ final class BatchProcessor {
             }
         }
         committed(items);
+    }
+
+    /**
+     * The records not committed yet. A record isolation wrote after the one that failed is read again with it (the
+     * error handler seeks back to the failed record): it is skipped, not dead-lettered as a replayed sequence.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> uncommitted(List<ConsumerRecord<byte[], byte[]>> records) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        records.forEach(record -> partitions.add(new TopicPartition(record.topic(), record.partition())));
+        Map<TopicPartition, Long> stored;
+        try {
+            stored = jdbi.withHandle(handle -> offsets.read(handle.getConnection(), partitions));
+        } catch (SQLException | RuntimeException e) {
+            stats.retried();
+            throw new DatabaseUnavailableException("Cannot read the stored offsets", e);
+        }
+        List<ConsumerRecord<byte[], byte[]>> unwritten = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Long next = stored.get(new TopicPartition(record.topic(), record.partition()));
+            if (next == null || record.offset() >= next) {
+                unwritten.add(record);
+            } else {
+                LOG.debug("Skipping {}: committed already", describe(record));
+            }
+        }
+        return unwritten.size() == records.size() ? records : unwritten;
     }
 
     /**
@@ -260,28 +290,121 @@ final class BatchProcessor {
         }
     }
 
-    /** After a batch failed on a rejected value: one transaction per record finds it, and commits those before it. */
+    /**
+     * After a batch failed on a rejected value: one transaction per record, in record order, finds the failing ones
+     * and commits every other record, except those after a failed one on its partition (each partition stays in
+     * offset order). A rollup whose node is not registered yet waits, with the records after it on its partition,
+     * until a record of the poll registered the node: written alone before it, the rollup would find no node.
+     *
+     * <p>The lowest failed record goes to the error handler, which reads it and the records after it again; those
+     * already committed here are skipped then ({@link #process} drops records below the stored offsets). A failure
+     * that is not the database's (a rejected value, a bug) is that record's failure, retried the configured number
+     * of times and then dead-lettered: only an outage is retried without end.
+     */
     private void isolate(List<Item> items) {
+        Isolation isolation = new Isolation();
         for (Item item : items) {
-            TopicPartition partition = new TopicPartition(item.record.topic(), item.record.partition());
-            try {
-                store(
-                        List.of(item),
-                        Map.of(partition, new OffsetStore.Range(item.record.offset(), item.record.offset() + 1)));
-            } catch (OffsetStore.OffsetConflictException conflict) {
-                throw conflict;
-            } catch (RuntimeException e) {
-                if (DatabaseErrors.isRecordFault(e)) {
-                    throw new BatchListenerFailedException(
-                            "PostgreSQL rejected " + describe(item.record) + " (SQLState " + DatabaseErrors.sqlState(e)
-                                    + ")",
-                            e,
-                            item.index);
+            TopicPartition partition = partition(item);
+            if (isolation.broken.contains(partition)) {
+                continue; // read again after the failed record
+            }
+            if (isolation.held.contains(partition) || !nodeRegistered(item)) {
+                isolation.waiting.add(item);
+                isolation.held.add(partition);
+                continue;
+            }
+            if (isolation.write(item)) {
+                writeWaiting(isolation, false);
+            }
+        }
+        // Rollups whose node no record of the poll registered: written now, they fail as their own records.
+        writeWaiting(isolation, true);
+        if (isolation.failed != null) {
+            throw new BatchListenerFailedException(
+                    (DatabaseErrors.isRecordFault(isolation.failure) ? "PostgreSQL rejected " : "Cannot write ")
+                            + describe(isolation.failed.record) + " (SQLState "
+                            + DatabaseErrors.sqlState(isolation.failure) + ")",
+                    isolation.failure,
+                    isolation.failed.record);
+        }
+    }
+
+    /** The state of {@link #isolate}. */
+    private final class Isolation {
+        final List<Item> waiting = new ArrayList<>();
+        /** Partitions with a waiting record: their later records wait too. */
+        final Set<TopicPartition> held = new HashSet<>();
+        /** Partitions with a failed record: their later records are not written. */
+        final Set<TopicPartition> broken = new HashSet<>();
+
+        Item failed;
+        RuntimeException failure;
+
+        /** Writes one record; false when it failed (it is noted, its partition broken). */
+        boolean write(Item item) {
+            RuntimeException error = isolated(item);
+            if (error == null) {
+                return true;
+            }
+            broken.add(partition(item));
+            if (failed == null || item.index < failed.index) {
+                failed = item;
+                failure = error;
+            }
+            return false;
+        }
+    }
+
+    /** Writes the waiting records that can go now, in order; {@code all}: every one. */
+    private void writeWaiting(Isolation isolation, boolean all) {
+        boolean progress = true;
+        while (progress && !isolation.waiting.isEmpty()) {
+            progress = false;
+            Set<TopicPartition> blocked = new HashSet<>();
+            for (java.util.Iterator<Item> it = isolation.waiting.iterator(); it.hasNext(); ) {
+                Item item = it.next();
+                TopicPartition partition = partition(item);
+                if (isolation.broken.contains(partition)) {
+                    it.remove();
+                    continue;
                 }
+                if (blocked.contains(partition) || !(all || nodeRegistered(item))) {
+                    blocked.add(partition);
+                    continue;
+                }
+                it.remove();
+                progress |= isolation.write(item);
+            }
+            isolation.held.retainAll(blocked);
+        }
+    }
+
+    /** False for a rollup whose node is not known to be registered (committed). */
+    private boolean nodeRegistered(Item item) {
+        return !(item.value instanceof MetricRollup rollup) || registry.cachedNode(rollup.getNodeId()) != null;
+    }
+
+    /** One record in a transaction of its own; its failure unless the database is down, or null when committed. */
+    private RuntimeException isolated(Item item) {
+        try {
+            store(
+                    List.of(item),
+                    Map.of(partition(item), new OffsetStore.Range(item.record.offset(), item.record.offset() + 1)));
+            return null;
+        } catch (OffsetStore.OffsetConflictException conflict) {
+            throw conflict;
+        } catch (RuntimeException e) {
+            if (!DatabaseErrors.isRecordFault(e) && DatabaseErrors.isDatabaseError(e)) {
                 stats.retried();
                 throw new DatabaseUnavailableException("Database failed while isolating a rejected record", e);
             }
+            LOG.warn("Writing {} alone failed: {}", describe(item.record), e.toString());
+            return e;
         }
+    }
+
+    private static TopicPartition partition(Item item) {
+        return new TopicPartition(item.record.topic(), item.record.partition());
     }
 
     private Item decode(Item item, Instant now) {
@@ -334,6 +457,8 @@ final class BatchProcessor {
                     continue;
                 }
                 knownNodes.add(batch.nodeId); // registered by this very transaction
+            } else if (item.state != null) {
+                validator.validateState(item.value).ifPresent(rejection -> item.rejection = rejection);
             } else if (item.value instanceof MetricRollup rollup) {
                 if (registry.cachedNode(rollup.getNodeId()) != null) {
                     knownNodes.add(rollup.getNodeId());

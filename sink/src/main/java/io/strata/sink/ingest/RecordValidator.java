@@ -54,6 +54,60 @@ final class RecordValidator {
         return Optional.empty();
     }
 
+    /**
+     * The first problem of a state record (inventory, PostgreSQL state, change event), if any: U+0000 in any of its
+     * strings, map keys included. Checked before any database work, because PostgreSQL rejects it only inside the
+     * transaction, which then has to be retried record by record.
+     */
+    Optional<Rejection> validateState(Object value) {
+        String path = nulPath(value, value == null ? "" : value.getClass().getSimpleName(), 0);
+        return path == null
+                ? Optional.empty()
+                : Optional.of(new Rejection(Rejection.NUL_CHARACTER, path + " contains U+0000"));
+    }
+
+    /** Where {@code value} holds a U+0000 (a field path), or null. Avro values nest records, arrays and maps. */
+    private static String nulPath(Object value, String where, int depth) {
+        if (depth > 32) {
+            return null; // Avro schemas of the state topics are shallow; a deeper value is not from them
+        }
+        if (value instanceof CharSequence text) {
+            return text.toString().indexOf('\0') >= 0 ? where : null;
+        }
+        if (value instanceof org.apache.avro.generic.IndexedRecord record) {
+            for (org.apache.avro.Schema.Field field : record.getSchema().getFields()) {
+                String found = nulPath(record.get(field.pos()), where + "." + field.name(), depth + 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                String key = String.valueOf(entry.getKey());
+                if (key.indexOf('\0') >= 0) {
+                    return where + " key";
+                }
+                String found = nulPath(entry.getValue(), where + "['" + key + "']", depth + 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        if (value instanceof Iterable<?> items) {
+            int index = 0;
+            for (Object item : items) {
+                String found = nulPath(item, where + "[" + index++ + "]", depth + 1);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The first problem of a rollup, if any; {@code knownNode} tells whether its node is registered. */
     Optional<Rejection> validate(MetricRollup rollup, Instant now, Predicate<String> knownNode) {
         MetricSeries series = rollup.getSeries();

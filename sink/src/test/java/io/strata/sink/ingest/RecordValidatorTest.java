@@ -103,6 +103,23 @@ class RecordValidatorTest {
         return validator.validate(batch, NOW).map(Rejection::reason).orElse(null);
     }
 
+    @Test
+    void shouldRejectNulAnywhereInAStateRecordAndAcceptOtherControlCharacters() {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        assertThat(validator.validateState(TestRecords.inventory("node-1", "db\u0000-1", at)))
+                .map(Rejection::reason)
+                .contains(Rejection.NUL_CHARACTER);
+        assertThat(validator.validateState(TestRecords.postgresState("node-1", at, "16\u0000384")))
+                .map(Rejection::message)
+                .hasValueSatisfying(message -> assertThat(message).contains("settingValue"));
+        assertThat(validator.validateState(TestRecords.change("e-1", "node-1", "a\u0000b")))
+                .isPresent();
+        assertThat(validator.validateState(TestRecords.change("e-1", "node-1", "tab\t 'quote' \\ \u0001")))
+                .isEmpty();
+        assertThat(validator.validateState(TestRecords.inventory("node-1", "db-1", at)))
+                .isEmpty();
+    }
+
     private static MetricBatch batch(Map<String, String> labels, double value, Instant at) {
         return TestRecords.batch("node-1", 1, at, List.of(TestRecords.sample("load", labels, value, at)));
     }
