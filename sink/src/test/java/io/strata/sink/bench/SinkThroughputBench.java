@@ -27,6 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,8 +39,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Raw samples per second written by the sink from a filled topic, beside the ceiling: plain COPY BINARY of the same
- * rows into the same partitioned table, in transactions of the same size. Starts its own embedded broker and
- * PostgreSQL.
+ * rows into the same partitioned table, in transactions of the same size, on as many connections as the sink has
+ * consumer threads. Starts its own embedded broker and PostgreSQL.
  *
  * <pre>
  * ./mvnw -o -q -pl sink test-compile exec:java -Dexec.classpathScope=test \
@@ -134,25 +137,51 @@ public final class SinkThroughputBench {
                 connection.commit();
             }
             int chunk = (int) Math.max(1, total / Math.max(1, transactions));
-            long copyStart = System.nanoTime();
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                SampleBuffer part = new SampleBuffer(chunk);
-                for (int i = 0; i < rows.size(); i++) {
-                    part.add(rows.seriesId(i), rows.epochMicros(i), rows.value(i));
-                    if (part.size() == chunk || i == rows.size() - 1) {
-                        MetricSampleCopy.copy(connection, part);
-                        connection.commit();
-                        part.clear();
-                    }
-                }
-            }
-            double copySeconds = seconds(copyStart);
+            // As many connections as the sink has consumers (each with its own connection), so that a sink with
+            // several consumers is compared with as many COPY streams, not with one.
+            double copySeconds = copyInParallel(dataSource, rows, chunk, threads);
             double copyRate = rows.size() / copySeconds;
             System.out.printf(
-                    "Ceiling: %,d samples by plain COPY BINARY in %.2f s = %,.0f samples/s (%,d rows per transaction)%n",
-                    rows.size(), copySeconds, copyRate, chunk);
+                    "Ceiling: %,d samples by plain COPY BINARY in %.2f s = %,.0f samples/s (%,d rows per transaction,"
+                            + " %d connection(s))%n",
+                    rows.size(), copySeconds, copyRate, chunk, threads);
             System.out.printf("Sink / ceiling = %.2f%n", sinkRate / copyRate);
+        }
+    }
+
+    /** COPYs the rows in transactions of {@code chunk} rows, chunks dealt round-robin to {@code connections}. */
+    private static double copyInParallel(DataSource dataSource, SampleBuffer rows, int chunk, int connections)
+            throws Exception {
+        int chunks = (rows.size() + chunk - 1) / chunk;
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            List<Future<?>> copies = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int c = 0; c < connections; c++) {
+                int first = c;
+                copies.add(pool.submit(() -> {
+                    try (Connection connection = dataSource.getConnection()) {
+                        connection.setAutoCommit(false);
+                        SampleBuffer part = new SampleBuffer(chunk);
+                        for (int k = first; k < chunks; k += connections) {
+                            int end = Math.min(rows.size(), (k + 1) * chunk);
+                            for (int i = k * chunk; i < end; i++) {
+                                part.add(rows.seriesId(i), rows.epochMicros(i), rows.value(i));
+                            }
+                            MetricSampleCopy.copy(connection, part);
+                            connection.commit();
+                            part.clear();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> copy : copies) {
+                copy.get();
+            }
+            return seconds(start);
+        } finally {
+            pool.shutdown();
         }
     }
 
