@@ -169,15 +169,17 @@ class PartitionMaintenanceIT {
                             .one())
                     .isEqualTo("metric_samples_p20310505");
             second.begin();
+            // Asked before the second connection is busy: once its query waits on the lock, the connection is held
+            // by that query, and asking it anything would wait for the first to commit (a deadlock in the test).
+            long secondPid = second.createQuery("SELECT pg_backend_pid()")
+                    .mapTo(Long.class)
+                    .one();
             CompletableFuture<java.util.Optional<String>> waiting = CompletableFuture.supplyAsync(
                     () -> second.createQuery("SELECT strata_ensure_partition('metric_samples', :t)")
                             .bind("t", day)
                             .mapTo(String.class)
                             .findOne());
             // The second waits on the first's lock until the first commits, then finds the partition made.
-            long secondPid = second.createQuery("SELECT pg_backend_pid()")
-                    .mapTo(Long.class)
-                    .one();
             awaitLockWait(secondPid);
             assertThat(waiting).isNotDone();
             first.commit();
