@@ -162,14 +162,17 @@ public final class BatchValidator {
         if (at < oldestMs || at > newestMs) {
             return false;
         }
-        if (!plainName(sample.getCategory()) || !plainName(sample.getName())) {
+        return seriesLooksValid(sample.getCategory(), sample.getName(), sample.getUnit(), sample.getLabels());
+    }
+
+    /** Whether {@link #series} finds no problem, without building a message (the hot path). */
+    public boolean seriesLooksValid(String category, String name, String unit, Map<String, String> labels) {
+        if (!nameLooksValid(category) || !nameLooksValid(name)) {
             return false;
         }
-        String unit = sample.getUnit();
-        if (unit != null && !plainName(unit)) {
+        if (unit != null && !nameLooksValid(unit)) {
             return false;
         }
-        Map<String, String> labels = sample.getLabels();
         if (labels.size() > bounds.maxLabels()) {
             return false;
         }
@@ -187,7 +190,8 @@ public final class BatchValidator {
         return true;
     }
 
-    private boolean plainName(String value) {
+    /** Whether {@link #name} finds no problem, without building a message. */
+    public boolean nameLooksValid(String value) {
         return !value.isBlank() && value.length() <= bounds.maxNameLength() && value.indexOf('\0') < 0;
     }
 

@@ -5,6 +5,9 @@ import io.strata.schemas.avro.MetricRollup;
 import io.strata.schemas.avro.MetricSample;
 import io.strata.schemas.avro.MetricSeries;
 import io.strata.schemas.avro.RollupTier;
+import io.strata.schemas.validate.BatchValidator;
+import io.strata.schemas.validate.SeriesBounds;
+import io.strata.schemas.validate.Violation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,9 +26,12 @@ import java.util.function.Predicate;
 final class RecordValidator {
 
     private final ValidationRules rules;
+    private final BatchValidator series;
 
     RecordValidator(ValidationRules rules) {
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.series = new BatchValidator(new SeriesBounds(
+                rules.maxLabels(), rules.maxLabelKeyLength(), rules.maxLabelValueLength(), rules.maxNameLength()));
     }
 
     /** The first problem of a raw batch, if any. */
@@ -160,32 +166,12 @@ final class RecordValidator {
 
     /** Whether a series passes every check (without building a message); the fast path of raw batches uses it. */
     boolean seriesLooksValid(String category, String name, String unit, Map<String, String> labels) {
-        if (!plainName(category) || !plainName(name)) {
-            return false;
-        }
-        if (unit != null && !plainName(unit)) {
-            return false;
-        }
-        if (labels.size() > rules.maxLabels()) {
-            return false;
-        }
-        for (Map.Entry<String, String> label : labels.entrySet()) {
-            String key = label.getKey();
-            String value = label.getValue();
-            if (key.isEmpty()
-                    || key.length() > rules.maxLabelKeyLength()
-                    || value.length() > rules.maxLabelValueLength()
-                    || key.indexOf('\0') >= 0
-                    || value.indexOf('\0') >= 0) {
-                return false;
-            }
-        }
-        return true;
+        return series.seriesLooksValid(category, name, unit, labels);
     }
 
     /** Whether a node id or name passes the checks of {@link #validate(MetricBatch, Instant)}. */
     boolean nodeNameLooksValid(String value) {
-        return plainName(value);
+        return series.nameLooksValid(value);
     }
 
     /** The rules checked. */
@@ -193,65 +179,18 @@ final class RecordValidator {
         return rules;
     }
 
-    private boolean plainName(String value) {
-        return !value.isBlank() && value.length() <= rules.maxNameLength() && value.indexOf('\0') < 0;
-    }
-
+    // The series bounds and their messages are shared with Streams, so that both reject the same records alike.
     private Optional<Rejection> series(
             String where, String category, String name, String unit, Map<String, String> labels) {
-        Optional<Rejection> problem = name(where + " category", category).or(() -> name(where + " name", name));
-        if (problem.isPresent()) {
-            return problem;
-        }
-        if (unit != null) {
-            problem = name(where + " unit", unit);
-            if (problem.isPresent()) {
-                return problem;
-            }
-        }
-        if (labels.size() > rules.maxLabels()) {
-            return Optional.of(new Rejection(
-                    Rejection.TOO_MANY_LABELS,
-                    where + " has " + labels.size() + " labels, more than " + rules.maxLabels()));
-        }
-        for (Map.Entry<String, String> label : labels.entrySet()) {
-            String key = label.getKey();
-            String value = label.getValue();
-            if (key.isEmpty()) {
-                return Optional.of(new Rejection(Rejection.EMPTY_NAME, where + " has an empty label key"));
-            }
-            if (key.length() > rules.maxLabelKeyLength()) {
-                return Optional.of(new Rejection(
-                        Rejection.LABEL_KEY_TOO_LONG,
-                        where + " label key of " + key.length() + " chars, more than " + rules.maxLabelKeyLength()));
-            }
-            if (value.length() > rules.maxLabelValueLength()) {
-                return Optional.of(new Rejection(
-                        Rejection.LABEL_VALUE_TOO_LONG,
-                        where + " label '" + abbreviate(key) + "' value of " + value.length() + " chars, more than "
-                                + rules.maxLabelValueLength()));
-            }
-            if (key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
-                return Optional.of(new Rejection(
-                        Rejection.NUL_CHARACTER, where + " label '" + abbreviate(key) + "' contains U+0000"));
-            }
-        }
-        return Optional.empty();
+        return series.series(where, category, name, unit, labels).map(RecordValidator::rejection);
     }
 
     private Optional<Rejection> name(String what, String value) {
-        if (value.isBlank()) {
-            return Optional.of(new Rejection(Rejection.EMPTY_NAME, what + " is empty"));
-        }
-        if (value.length() > rules.maxNameLength()) {
-            return Optional.of(new Rejection(
-                    Rejection.NAME_TOO_LONG,
-                    what + " of " + value.length() + " chars, more than " + rules.maxNameLength()));
-        }
-        if (value.indexOf('\0') >= 0) {
-            return Optional.of(new Rejection(Rejection.NUL_CHARACTER, what + " contains U+0000"));
-        }
-        return Optional.empty();
+        return series.name(what, value).map(RecordValidator::rejection);
+    }
+
+    private static Rejection rejection(Violation violation) {
+        return new Rejection(violation.reason(), violation.message());
     }
 
     private static Optional<Rejection> finite(String what, double value) {
@@ -268,9 +207,5 @@ final class RecordValidator {
             return Optional.of(new Rejection(Rejection.IN_FUTURE, what + " " + time + " is after " + newest));
         }
         return Optional.empty();
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 }
