@@ -1,13 +1,18 @@
 package io.strata.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.strata.producer.config.ProbeConfig;
 import io.strata.producer.publish.ProbeProducers;
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.serde.AvroSerdes;
 import io.strata.schemas.simulate.SimulatedFleet;
-import io.strata.sink.app.SinkApp;
+import io.strata.schemas.topic.TopicCatalog;
 import io.strata.sink.copy.MetricSampleCopy;
 import io.strata.sink.copy.SampleBuffer;
+import io.strata.sink.ingest.IngestSettings;
+import io.strata.sink.ingest.PartitionPreparer;
+import io.strata.sink.ingest.SinkIngest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -147,14 +152,70 @@ final class Ceilings {
         return new Rate(records * metrics, seconds, String.format("%,d records", records));
     }
 
+    /** One round of the sink alone and plain COPY of the same rows. */
+    record SinkVersusCopy(Rate sink, Rate copy) {
+        double ratio() {
+            return sink.perSecond() / copy.perSecond();
+        }
+    }
+
     /**
-     * The sink on its own, under the same conditions as the COPY ceiling (nothing else busy): a second sink with a
-     * consumer group of its own re-reads the raw topic into the emptied {@code metric_samples} (so the table ends as
-     * it was). Timed from its first commit to its last sample, as the ceiling is timed from its first COPY.
+     * The sink on its own against plain COPY BINARY of the same rows, under the same conditions (streams and the
+     * pipeline's sink idle), in {@code rounds} alternate rounds: the database drifts as WAL and files grow, and alternating gives
+     * both sides the same drift. The rows the pipeline wrote are read back once. Each round:
+     *
+     * <ol>
+     *   <li>a sink with a consumer group of its own, subscribed to the raw topic only (the ceiling writes raw rows
+     *       only; rollups and state would be work the ceiling does not do), re-reads it into the emptied {@code
+     *       metric_samples}, with the shipped ingestion settings; timed from its first commit to its last sample, as
+     *       the ceiling is timed from its first COPY;
+     *   <li>the table emptied again, the rows are COPYed on one connection in as many transactions as that sink
+     *       committed.
+     * </ol>
+     *
+     * The table ends as it was.
      */
-    static Rate sinkAlone(BenchCluster cluster, long samples) throws InterruptedException {
-        truncate(cluster.database());
-        try (SinkApp sink = SinkApp.start(cluster.sink(Map.of("sink.group-id", "strata-bench-sink-alone")))) {
+    static List<SinkVersusCopy> sinkVersusCopy(BenchCluster cluster, long samples, int rounds)
+            throws InterruptedException {
+        SampleBuffer rows = readBack(cluster.database());
+        // Empty rollup topics of its own: the raw topic is all this sink reads.
+        String hourly = "bench.sink-alone.hourly";
+        String daily = "bench.sink-alone.daily";
+        cluster.kafka().createTopic(hourly, 1);
+        cluster.kafka().createTopic(daily, 1);
+        List<SinkVersusCopy> results = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            truncate(cluster.database());
+            SinkRun sink = sinkAlone(cluster, samples, "strata-bench-sink-alone-" + round, hourly, daily);
+            truncate(cluster.database());
+            Rate copy = copy(cluster.database(), rows, sink.transactions());
+            SinkVersusCopy result = new SinkVersusCopy(sink.rate(), copy);
+            LOG.info(
+                    "Sink alone vs COPY, round {}: {} / {} samples/s = {}",
+                    round,
+                    String.format("%,.0f", sink.rate().perSecond()),
+                    String.format("%,.0f", copy.perSecond()),
+                    String.format("%.2f", result.ratio()));
+            results.add(result);
+        }
+        return results;
+    }
+
+    /** A raw-only sink's run: its rate and its transactions. */
+    private record SinkRun(Rate rate, long transactions) {}
+
+    private static SinkRun sinkAlone(BenchCluster cluster, long samples, String group, String hourly, String daily)
+            throws InterruptedException {
+        IngestSettings settings = IngestSettings.from(cluster.sink(Map.of("sink.group-id", group)))
+                .withTopics(TopicCatalog.METRICS_RAW, hourly, daily, TopicCatalog.DEADLETTER);
+        HikariConfig poolConfig = new HikariConfig();
+        poolConfig.setJdbcUrl(cluster.postgres().jdbcUrl(BenchCluster.DATABASE));
+        poolConfig.setUsername(cluster.postgres().user());
+        poolConfig.setMaximumPoolSize(settings.concurrency() + 1);
+        try (HikariDataSource pool = new HikariDataSource(poolConfig);
+                SinkIngest sink =
+                        SinkIngest.create(settings, pool, List.of(), PartitionPreparer.usingDatabaseFunction())) {
+            sink.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (sink.stats().samples() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(1);
@@ -168,9 +229,11 @@ final class Ceilings {
             long written = sink.stats().samples() - first;
             LOG.info("Sink alone: {} samples in {} s", written, String.format("%.2f", seconds));
             if (sink.stats().samples() < samples) {
-                return new Rate(0, Double.NaN, "timed out");
+                return new SinkRun(new Rate(0, Double.NaN, "timed out"), 1);
             }
-            return new Rate(written, seconds, "its own group, after its first commit");
+            return new SinkRun(
+                    new Rate(written, seconds, "its own group, raw topic only, after its first commit"),
+                    sink.stats().transactions());
         }
     }
 
@@ -184,12 +247,8 @@ final class Ceilings {
         }
     }
 
-    /**
-     * Plain COPY BINARY of the rows the sink wrote: read back from {@code metric_samples}, the table truncated (its
-     * partitions stay), then COPYed again on one connection in as many transactions as the sink committed, so the
-     * table ends as it was.
-     */
-    static Rate copy(DataSource database, long transactions) {
+    /** Every row of {@code metric_samples}, in the table's order. */
+    private static SampleBuffer readBack(DataSource database) {
         try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(false);
             SampleBuffer rows = new SampleBuffer(1 << 20);
@@ -204,7 +263,16 @@ final class Ceilings {
                 }
                 connection.commit();
             }
-            truncate(database);
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read back metric_samples", e);
+        }
+    }
+
+    /** Plain COPY BINARY of {@code rows} into the (emptied) table on one connection, in {@code transactions}. */
+    private static Rate copy(DataSource database, SampleBuffer rows, long transactions) {
+        try (Connection connection = database.getConnection()) {
+            connection.setAutoCommit(false);
             int chunk = (int) Math.max(1, rows.size() / Math.max(1, transactions));
             long started = System.nanoTime();
             SampleBuffer part = new SampleBuffer(chunk);

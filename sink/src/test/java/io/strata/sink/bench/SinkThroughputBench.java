@@ -44,12 +44,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <pre>
  * ./mvnw -o -q -pl sink test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.strata.sink.bench.SinkThroughputBench -Dexec.args="2000 500 4 2"
+ *     -Dexec.mainClass=io.strata.sink.bench.SinkThroughputBench -Dexec.args="12000 500 4 1 5"
  * </pre>
  *
- * Arguments: batches (records) in the topic, samples per batch, partitions, sink threads (default 2000 500 4 2:
- * one million samples of 50 nodes × 500 series). The sink runs with its shipped {@code sink.max-poll-records}; its
- * rate is counted from its first commit on (that one registers the nodes' series), the ceiling's from the start.
+ * Arguments: batches (records) in the topic, samples per batch, partitions, sink threads, rounds (default 12000 500 4
+ * 1 5: six million samples of 50 nodes × 500 series, five rounds). The sink runs with its shipped consumer settings and
+ * {@code sink.max-poll-records}; its rate is counted from its first commit on (that one registers or looks up the
+ * nodes' series), the ceiling's from the start. Each round runs the sink and then the ceiling; the median of the
+ * rounds' ratios is the result. Each side also prints the CPU it used: this JVM's (the broker included) and
+ * PostgreSQL's by process kind.
  */
 public final class SinkThroughputBench {
 
@@ -63,14 +66,15 @@ public final class SinkThroughputBench {
     private SinkThroughputBench() {}
 
     public static void main(String[] args) throws Exception {
-        int batches = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int batches = args.length > 0 ? Integer.parseInt(args[0]) : 12000;
         int samplesPerBatch = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         long total = (long) batches * samplesPerBatch;
         System.out.printf(
-                "Benchmark: %d batches x %d samples = %d samples, %d partitions, %d sink threads%n",
-                batches, samplesPerBatch, total, partitions, threads);
+                "Benchmark: %d batches x %d samples = %d samples, %d partitions, %d sink threads, %d rounds%n",
+                batches, samplesPerBatch, total, partitions, threads, rounds);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
@@ -105,73 +109,116 @@ public final class SinkThroughputBench {
                         (long) warmupBatches * samplesPerBatch,
                         threads);
             }
-            try (Connection connection = dataSource.getConnection();
-                    Statement statement = connection.createStatement()) {
-                statement.execute("TRUNCATE metric_samples");
-            }
+            truncate(dataSource);
 
-            // 1. The sink, from the filled topic.
-            double[] sink = runSink(kafka, postgres, "bench.metrics.raw", "bench-sink", total, threads);
-            double sinkSeconds = sink[0];
-            long firstCommit = (long) sink[1];
-            long transactions = (long) sink[2];
-            double sinkRate = (total - firstCommit) / sinkSeconds;
-            System.out.printf(
-                    "Sink:    %,d samples in %.2f s after the first commit = %,.0f samples/s (%d transactions)%n",
-                    total - firstCommit, sinkSeconds, sinkRate, transactions);
-
-            // 2. The ceiling: the same rows, read back, COPYed again into the emptied table in as many transactions.
-            SampleBuffer rows = new SampleBuffer((int) total);
-            try (Connection connection = dataSource.getConnection();
-                    Statement statement = connection.createStatement()) {
-                statement.setFetchSize(100_000);
-                connection.setAutoCommit(false);
-                try (ResultSet result = statement.executeQuery(
-                        "SELECT series_id, (extract(epoch FROM measured_at) * 1000000)::bigint, value "
-                                + "FROM metric_samples")) {
-                    while (result.next()) {
-                        rows.add(result.getLong(1), result.getLong(2), result.getDouble(3));
-                    }
+            // Then rounds of the sink (a new consumer group re-reads the whole topic into the emptied table) and the
+            // ceiling (the same rows COPYed into the emptied table), alternately: the database's state drifts as WAL
+            // and files grow, and alternating gives both sides the same drift.
+            SampleBuffer rows = null;
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                SinkRun sink = runSink(kafka, postgres, "bench.metrics.raw", "bench-sink-" + round, total, threads);
+                double sinkRate = (total - sink.firstCommit()) / sink.seconds();
+                System.out.printf(
+                        "Round %d%n  Sink:    %,d samples in %.2f s after the first commit = %,.0f samples/s"
+                                + " (%d transactions)%n    %s%n",
+                        round,
+                        total - sink.firstCommit(),
+                        sink.seconds(),
+                        sinkRate,
+                        sink.transactions(),
+                        sink.cpu().describe(sink.seconds()));
+                if (rows == null) {
+                    rows = readBack(dataSource, total);
                 }
-                statement.execute("TRUNCATE metric_samples");
-                connection.commit();
+                truncate(dataSource);
+
+                // The ceiling: in as many transactions as the sink committed, on as many connections as the sink
+                // has consumers (each with its own connection), so that a sink with several consumers is compared
+                // with as many COPY streams, not with one.
+                int chunk = (int) Math.max(1, total / Math.max(1, sink.transactions()));
+                CopyRun copy = copyInParallel(dataSource, rows, chunk, threads);
+                double copyRate = rows.size() / copy.seconds();
+                System.out.printf(
+                        "  Ceiling: %,d samples by plain COPY BINARY in %.2f s = %,.0f samples/s (%,d rows per"
+                                + " transaction, %d connection(s))%n    %s%n",
+                        rows.size(),
+                        copy.seconds(),
+                        copyRate,
+                        chunk,
+                        threads,
+                        copy.cpu().describe(copy.seconds()));
+                System.out.printf("  Sink / ceiling = %.2f%n", sinkRate / copyRate);
+                ratios.add(sinkRate / copyRate);
+                truncate(dataSource);
             }
-            int chunk = (int) Math.max(1, total / Math.max(1, transactions));
-            // As many connections as the sink has consumers (each with its own connection), so that a sink with
-            // several consumers is compared with as many COPY streams, not with one.
-            double copySeconds = copyInParallel(dataSource, rows, chunk, threads);
-            double copyRate = rows.size() / copySeconds;
+            List<Double> sorted = ratios.stream().sorted().toList();
             System.out.printf(
-                    "Ceiling: %,d samples by plain COPY BINARY in %.2f s = %,.0f samples/s (%,d rows per transaction,"
-                            + " %d connection(s))%n",
-                    rows.size(), copySeconds, copyRate, chunk, threads);
-            System.out.printf("Sink / ceiling = %.2f%n", sinkRate / copyRate);
+                    "Sink / ceiling, median of %d rounds = %.2f (range %.2f-%.2f)%n",
+                    rounds, sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
         }
     }
 
-    /** COPYs the rows in transactions of {@code chunk} rows, chunks dealt round-robin to {@code connections}. */
-    private static double copyInParallel(DataSource dataSource, SampleBuffer rows, int chunk, int connections)
+    /** The rows the sink wrote, read back in the table's order. */
+    private static SampleBuffer readBack(DataSource dataSource, long total) throws Exception {
+        SampleBuffer rows = new SampleBuffer((int) total);
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.setFetchSize(100_000);
+            connection.setAutoCommit(false);
+            try (ResultSet result = statement.executeQuery(
+                    "SELECT series_id, (extract(epoch FROM measured_at) * 1000000)::bigint, value "
+                            + "FROM metric_samples")) {
+                while (result.next()) {
+                    rows.add(result.getLong(1), result.getLong(2), result.getDouble(3));
+                }
+            }
+            connection.commit();
+        }
+        return rows;
+    }
+
+    private static void truncate(DataSource dataSource) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("TRUNCATE metric_samples");
+        }
+    }
+
+    /** The ceiling's run: seconds and CPU. */
+    private record CopyRun(double seconds, CpuTimes.Usage cpu) {}
+
+    /**
+     * COPYs the rows in transactions of {@code chunk} rows, chunks dealt round-robin to {@code connections}. The
+     * connections are open before and after the measured time, so that their backends' CPU is counted.
+     */
+    private static CopyRun copyInParallel(DataSource dataSource, SampleBuffer rows, int chunk, int connections)
             throws Exception {
         int chunks = (rows.size() + chunk - 1) / chunk;
         ExecutorService pool = Executors.newFixedThreadPool(connections);
+        List<Connection> open = new ArrayList<>();
         try {
+            for (int c = 0; c < connections; c++) {
+                Connection connection = dataSource.getConnection();
+                open.add(connection);
+                connection.setAutoCommit(false);
+            }
             List<Future<?>> copies = new ArrayList<>();
+            CpuTimes cpu = CpuTimes.now();
             long start = System.nanoTime();
             for (int c = 0; c < connections; c++) {
                 int first = c;
+                Connection connection = open.get(c);
                 copies.add(pool.submit(() -> {
-                    try (Connection connection = dataSource.getConnection()) {
-                        connection.setAutoCommit(false);
-                        SampleBuffer part = new SampleBuffer(chunk);
-                        for (int k = first; k < chunks; k += connections) {
-                            int end = Math.min(rows.size(), (k + 1) * chunk);
-                            for (int i = k * chunk; i < end; i++) {
-                                part.add(rows.seriesId(i), rows.epochMicros(i), rows.value(i));
-                            }
-                            MetricSampleCopy.copy(connection, part);
-                            connection.commit();
-                            part.clear();
+                    SampleBuffer part = new SampleBuffer(chunk);
+                    for (int k = first; k < chunks; k += connections) {
+                        int end = Math.min(rows.size(), (k + 1) * chunk);
+                        for (int i = k * chunk; i < end; i++) {
+                            part.add(rows.seriesId(i), rows.epochMicros(i), rows.value(i));
                         }
+                        MetricSampleCopy.copy(connection, part);
+                        connection.commit();
+                        part.clear();
                     }
                     return null;
                 }));
@@ -179,19 +226,26 @@ public final class SinkThroughputBench {
             for (Future<?> copy : copies) {
                 copy.get();
             }
-            return seconds(start);
+            double seconds = seconds(start);
+            return new CopyRun(seconds, CpuTimes.now().since(cpu));
         } finally {
             pool.shutdown();
+            for (Connection connection : open) {
+                connection.close();
+            }
         }
     }
 
-    /** Runs a sink until it wrote {@code total} samples: seconds after the first commit, its samples, transactions. */
-    private static double[] runSink(
+    /** A sink's run: seconds after its first commit, the samples of that commit, transactions, CPU after it. */
+    private record SinkRun(double seconds, long firstCommit, long transactions, CpuTimes.Usage cpu) {}
+
+    /** Runs a sink until it wrote {@code total} samples. */
+    private static SinkRun runSink(
             EmbeddedKafka kafka, EmbeddedPostgres postgres, String topic, String group, long total, int threads)
             throws InterruptedException {
+        // The shipped consumer settings: no larger fetches (16 MB fetches measured slower here: the broker and the
+        // consumer then work in bursts that take the cores from PostgreSQL).
         Map<String, Object> client = new HashMap<>(kafka.clientProperties());
-        client.put("max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024));
-        client.put("fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
         IngestSettings settings = new IngestSettings(
                 client,
                 group,
@@ -221,10 +275,16 @@ public final class SinkThroughputBench {
             }
             long firstCommit = sink.stats().samples();
             long steadyStart = System.nanoTime();
+            CpuTimes cpu = CpuTimes.now();
             while (sink.stats().samples() < total) {
                 Thread.sleep(5); // not a busy loop: that would take CPU from the sink it measures
             }
-            return new double[] {seconds(steadyStart), firstCommit, sink.stats().transactions()};
+            double seconds = seconds(steadyStart);
+            return new SinkRun(
+                    seconds,
+                    firstCommit,
+                    sink.stats().transactions(),
+                    CpuTimes.now().since(cpu));
         }
     }
 
