@@ -150,7 +150,7 @@ final class BatchProcessor {
         if (unwritten.isEmpty()) {
             return;
         }
-        List<Item> items = prepare(unwritten, deadLetter, () -> true, Map.of()).items;
+        List<Item> items = prepare(unwritten, deadLetter, () -> {}, () -> true, Map.of()).items;
         try {
             store(items, ranges(items));
         } catch (OffsetStore.OffsetConflictException conflict) {
@@ -217,11 +217,15 @@ final class BatchProcessor {
      * this returns null. A raw batch not above its node's last sequence (stored, {@code inFlight}, or earlier in
      * these records) is a replay and is dead-lettered.
      *
+     * @param deadLetter publishes a bad record; it may leave the acknowledgement to {@code awaitDeadLetters}
+     * @param awaitDeadLetters returns when every dead letter published is acknowledged, or throws (they are then
+     *     published again when the poll is retried)
      * @param inFlight the highest sequence per node of the poll whose transaction has not committed yet
      */
     Prepared prepare(
             List<ConsumerRecord<byte[], byte[]>> records,
             BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter,
+            Runnable awaitDeadLetters,
             BooleanSupplier beforeDatabaseRead,
             Map<String, Long> inFlight) {
         Instant now = clock.instant();
@@ -234,12 +238,30 @@ final class BatchProcessor {
             return null;
         }
         for (Item item : items) {
-            if (item.rejected()) {
-                sendDeadLetter(item, deadLetter);
-            } else if (!(item.value instanceof RawBatch)) {
+            if (!item.rejected() && !(item.value instanceof RawBatch)) {
                 item.seriesKeys = seriesKeys(item.value);
             }
         }
+        List<Item> sent = new ArrayList<>();
+        try {
+            for (Item item : items) {
+                if (item.rejected() && sendDeadLetter(item, deadLetter)) {
+                    sent.add(item);
+                }
+            }
+            awaitDeadLetters.run();
+        } catch (RuntimeException e) {
+            sent.forEach(item -> sentDeadLetters.remove(key(item.record)));
+            stats.retried();
+            LOG.warn(
+                    "Cannot publish to the dead-letter topic ({}); nothing of the poll of {} records committed,"
+                            + " retrying with backoff",
+                    e.toString(),
+                    items.size());
+            throw new DeadLetterTopicUnavailableException(
+                    "Cannot publish the dead letters of a poll of " + items.size() + " records; nothing committed", e);
+        }
+        sent.forEach(item -> stats.deadLettered(item.rejection.reason()));
         return new Prepared(items, ranges(items), Map.copyOf(replays.accepted()));
     }
 
@@ -500,18 +522,19 @@ final class BatchProcessor {
         return true;
     }
 
-    private void sendDeadLetter(Item item, BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter) {
+    /** Publishes a rejected record, unless this process did already; true when it was published now. */
+    private boolean sendDeadLetter(Item item, BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter) {
         String key = key(item.record);
         if (sentDeadLetters.contains(key)) {
-            return; // sent already, while an earlier attempt of this batch failed on the database
+            return false; // sent already, while an earlier attempt of this batch failed on the database
         }
         PoisonRecordException error =
                 new PoisonRecordException(item.rejection.reason(), item.rejection.message(), item.error);
         LOG.warn(
                 "Dead-lettering {}: {} ({})", describe(item.record), item.rejection.reason(), item.rejection.message());
         deadLetter.accept(item.record, error);
-        stats.deadLettered(item.rejection.reason());
         sentDeadLetters.add(key);
+        return true;
     }
 
     private void store(List<Item> items, Map<TopicPartition, OffsetStore.Range> ranges) {

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.BatchAcknowledgingConsumerAwareMessageListener;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.Acknowledgment;
 
 /**
@@ -48,11 +47,11 @@ final class IngestListener
     private static final Logger LOG = LoggerFactory.getLogger(IngestListener.class);
 
     private final BatchProcessor processor;
-    private final DeadLetterPublishingRecoverer deadLetters;
+    private final DeadLetterPublisher deadLetters;
     private final StoredOffsetSeeker seeker;
     private final Map<Consumer<?, ?>, WriteBehind> pipelines = new ConcurrentHashMap<>();
 
-    IngestListener(BatchProcessor processor, DeadLetterPublishingRecoverer deadLetters, StoredOffsetSeeker seeker) {
+    IngestListener(BatchProcessor processor, DeadLetterPublisher deadLetters, StoredOffsetSeeker seeker) {
         this.processor = Objects.requireNonNull(processor, "processor");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.seeker = Objects.requireNonNull(seeker, "seeker");
@@ -65,15 +64,23 @@ final class IngestListener
             return;
         }
         WriteBehind pipeline = pipelines.computeIfAbsent(consumer, key -> new WriteBehind());
-        BiConsumer<ConsumerRecord<byte[], byte[]>, Exception> deadLetter =
-                (record, error) -> deadLetters.accept(record, consumer, error);
         if (pipeline.resync) {
-            processSynchronously(pipeline, records, acknowledgment, consumer, deadLetter);
+            processSynchronously(
+                    pipeline,
+                    records,
+                    acknowledgment,
+                    consumer,
+                    (record, error) -> deadLetters.accept(record, consumer, error));
             return;
         }
         Map<String, Long> inFlight = pipeline.inFlight == null ? Map.of() : pipeline.inFlight.batch.sequences();
-        BatchProcessor.Prepared prepared =
-                processor.prepare(records, deadLetter, () -> settle(pipeline, consumer, records, Set.of()), inFlight);
+        // The poll's dead letters are sent one after another and acknowledged together, before its transaction.
+        BatchProcessor.Prepared prepared = processor.prepare(
+                records,
+                (record, error) -> deadLetters.acceptDeferred(record, consumer, error),
+                deadLetters::awaitDeferred,
+                () -> settle(pipeline, consumer, records, Set.of()),
+                inFlight);
         if (prepared == null || !settle(pipeline, consumer, records, Set.of())) {
             return; // the write in flight failed: this poll was sought back with it, to be read again
         }

@@ -57,7 +57,8 @@ import org.springframework.util.backoff.FixedBackOff;
  *       IngestListener}).
  *   <li>Bad records (undecodable, invalid) go to the dead-letter topic with a reason header before the transaction
  *       commits; their offsets commit with the good rows. A crash between the two may duplicate a dead letter,
- *       never lose one.
+ *       never lose one. A poll's dead letters are sent together and awaited once ({@link DeadLetterPublisher}); when
+ *       the broker refuses them, nothing of the poll commits and it is retried like a database outage.
  *   <li>Replays: a raw batch whose {@code sequence} is not above the last one written for its node (stored in
  *       {@code sink_node_sequences} with the rows, loaded with the offsets) is dead-lettered as {@code
  *       invalid.duplicate-sequence} ({@link NodeSequences}).
@@ -103,7 +104,7 @@ public final class SinkIngest implements AutoCloseable {
         producerFactory =
                 new DefaultKafkaProducerFactory<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(producerFactory);
-        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(
                 template, (record, error) -> new TopicPartition(settings.deadLetterTopic(), -1));
         // The dead-letter contract is the strata.dlt.* headers (DeadLetterHeaders); Spring's own kafka_dlt-*
         // headers would repeat them, with a stack trace per record.
@@ -273,7 +274,8 @@ public final class SinkIngest implements AutoCloseable {
 
     private static boolean isOutage(Exception error) {
         for (Throwable current = error; current != null; current = current.getCause()) {
-            if (current instanceof DatabaseUnavailableException) {
+            if (current instanceof DatabaseUnavailableException
+                    || current instanceof DeadLetterTopicUnavailableException) {
                 return true;
             }
         }
