@@ -118,9 +118,11 @@ public final class SinkApp implements AutoCloseable {
             if (!settings.summaryRefreshInterval().isZero()) {
                 PerformanceSummary summary = new PerformanceSummary(jdbi);
                 long refreshMs = settings.summaryRefreshInterval().toMillis();
-                // Fixed delay: a refresh slower than the interval must not queue up refreshes behind it.
+                // Fixed delay: a refresh slower than the interval must not queue up refreshes behind it. Skipped when
+                // another sink refreshed within half the interval: scaled out, the sinks share the work.
+                Duration minAge = settings.summaryRefreshInterval().dividedBy(2);
                 schedule.scheduleWithFixedDelay(
-                        () -> logFailure("performance summary refresh", summary::refresh),
+                        () -> logFailure("performance summary refresh", () -> summary.refreshUnlessFresh(minAge)),
                         refreshMs,
                         refreshMs,
                         TimeUnit.MILLISECONDS);

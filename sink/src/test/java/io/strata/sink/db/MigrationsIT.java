@@ -24,7 +24,7 @@ class MigrationsIT {
     static void migrate(EmbeddedPostgres postgres) {
         postgres.createDatabase("it_migrations");
         dataSource = postgres.dataSource("it_migrations");
-        assertThat(Migrations.migrate(dataSource)).isEqualTo(6);
+        assertThat(Migrations.migrate(dataSource)).isEqualTo(7);
         jdbi = Jdbis.create(dataSource);
     }
 
@@ -39,7 +39,7 @@ class MigrationsIT {
         // Roles are cluster-wide: the first database created them, this one finds them.
         postgres.createDatabase("it_migrations_second");
         DataSource second = postgres.dataSource("it_migrations_second");
-        assertThat(Migrations.migrate(second)).isEqualTo(6);
+        assertThat(Migrations.migrate(second)).isEqualTo(7);
         assertThat(Migrations.migrate(second)).isZero();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.embedded.EmbeddedPostgres;
 import io.strata.embedded.WithEmbeddedPostgres;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** Migration V6: {@code v_performance_summary} over a materialized 7-day summary, refreshed by the writer. */
+/**
+ * Migrations V6 and V7: {@code v_performance_summary} over a materialized 7-day summary, refreshed by the writer, and
+ * by one sink at a time on a schedule.
+ */
 @WithEmbeddedPostgres
 class PerformanceSummaryIT {
     private static final String DATABASE = "it_perf_summary";
@@ -31,7 +35,7 @@ class PerformanceSummaryIT {
     @BeforeAll
     static void migrate(EmbeddedPostgres postgres) {
         postgres.createDatabase(DATABASE);
-        assertThat(Migrations.migrate(postgres.dataSource(DATABASE))).isEqualTo(6);
+        assertThat(Migrations.migrate(postgres.dataSource(DATABASE))).isEqualTo(7);
         owner = Jdbis.create(postgres.dataSource(DATABASE));
         for (String role : List.of("strata_writer", "strata_reader")) {
             String login = "it_summary_" + role.substring("strata_".length());
@@ -171,6 +175,46 @@ class PerformanceSummaryIT {
         assertThat(summaryOf("summary-b")).singleElement().satisfies(row -> assertThat(row)
                 .containsEntry("sample_count", 2L)
                 .containsEntry("avg_value", 3.0));
+    }
+
+    @Test
+    void shouldSkipAScheduledRefreshWhenTheSummaryIsFreshOrAnotherSinkRefreshes() {
+        long load = series("summary-c", "system", "load5", null, "{}");
+        rollup(load, HOUR, 1, 3, 3, 3);
+        PerformanceSummary summary = new PerformanceSummary(writer);
+        Instant first = summary.refresh().asOf();
+
+        assertThat(summary.refreshUnlessFresh(Duration.ofHours(1)))
+                .as("refreshed a moment ago")
+                .isEmpty();
+        rollup(load, HOUR.plus(1, ChronoUnit.HOURS), 1, 5, 5, 5);
+        assertThat(summaryOf("summary-c")).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("sample_count", 1L));
+
+        // Another sink refreshing (it holds the refresh lock until its transaction ends): this one skips.
+        try (Handle other = writer.open()) {
+            other.begin();
+            assertThat(other.createQuery("SELECT strata_refresh_performance_summary(interval '0')")
+                            .mapTo(Instant.class)
+                            .one())
+                    .isAfter(first);
+            assertThat(summary.refreshUnlessFresh(Duration.ZERO))
+                    .as("while another refresh runs")
+                    .isEmpty();
+            other.commit();
+        }
+        assertThat(summaryOf("summary-c")).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("sample_count", 2L));
+
+        // Old enough: refreshes (the reader may not).
+        rollup(load, HOUR.plus(2, ChronoUnit.HOURS), 1, 7, 7, 7);
+        assertThat(summary.refreshUnlessFresh(Duration.ZERO))
+                .hasValueSatisfying(refresh -> assertThat(refresh.asOf()).isAfter(first));
+        assertThat(summaryOf("summary-c")).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("sample_count", 3L));
+        assertThatThrownBy(() -> new PerformanceSummary(reader).refreshUnlessFresh(Duration.ZERO))
+                .isInstanceOf(UnableToExecuteStatementException.class)
+                .hasMessageContaining("permission denied");
     }
 
     private static List<Map<String, Object>> summaryOf(String node) {
