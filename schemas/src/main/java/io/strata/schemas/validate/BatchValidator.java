@@ -48,7 +48,11 @@ public final class BatchValidator {
         if (problem.isPresent()) {
             return problem;
         }
-        long oldestMs = saturatedMillis(oldest);
+        // Rounded up: a sample (whole milliseconds) is before an oldest bound with a fraction of a millisecond when
+        // its millisecond is the bound's, as the Instant comparison of the message path says.
+        long oldestMs = oldest.getNano() % 1_000_000 == 0 || oldest.isAfter(MAX_MILLIS)
+                ? saturatedMillis(oldest)
+                : saturatedMillis(oldest) + 1;
         long newestMs = saturatedMillis(newest);
         int index = 0;
         for (MetricSample sample : batch.getSamples()) {

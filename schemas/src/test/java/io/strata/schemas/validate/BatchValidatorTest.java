@@ -49,6 +49,17 @@ class BatchValidatorTest {
     }
 
     @Test
+    void shouldJudgeASampleInTheMillisecondOfAFractionalOldestBoundAsTooOld() {
+        Instant oldest = OLDEST.plusNanos(500_000);
+        MetricBatch batch = batch(sample().setTimestamp(OLDEST)).build();
+        assertThat(validator.validate(batch, oldest, NEWEST).map(Violation::reason))
+                .contains(InvalidReasons.TIMESTAMP_TOO_OLD);
+        assertThat(validator.validate(
+                        batch(sample().setTimestamp(OLDEST.plusMillis(1))).build(), oldest, NEWEST))
+                .isEmpty();
+    }
+
+    @Test
     void shouldKeepTheSinksDefaultBounds() {
         assertThat(SeriesBounds.defaults()).isEqualTo(new SeriesBounds(32, 128, 1024, 256));
     }

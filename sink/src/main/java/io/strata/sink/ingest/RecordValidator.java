@@ -2,7 +2,6 @@ package io.strata.sink.ingest;
 
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.MetricRollup;
-import io.strata.schemas.avro.MetricSample;
 import io.strata.schemas.avro.MetricSeries;
 import io.strata.schemas.avro.RollupTier;
 import io.strata.schemas.validate.BatchValidator;
@@ -34,30 +33,10 @@ final class RecordValidator {
                 rules.maxLabels(), rules.maxLabelKeyLength(), rules.maxLabelValueLength(), rules.maxNameLength()));
     }
 
-    /** The first problem of a raw batch, if any. */
+    /** The first problem of a raw batch, if any: the checks Streams applies too, in the window of {@link #rules()}. */
     Optional<Rejection> validate(MetricBatch batch, Instant now) {
-        Optional<Rejection> problem = name("nodeId", batch.getNodeId()).or(() -> name("nodeName", batch.getNodeName()));
-        if (problem.isPresent()) {
-            return problem;
-        }
-        Instant oldest = now.minus(rules.maxAge());
-        Instant newest = now.plus(rules.maxFuture());
-        int index = 0;
-        for (MetricSample sample : batch.getSamples()) {
-            if (looksValid(sample, oldest, newest)) {
-                index++;
-                continue; // the detailed checks below only run to say what is wrong
-            }
-            String where = "sample " + index + " (" + sample.getCategory() + "/" + sample.getName() + ")";
-            problem = series(where, sample.getCategory(), sample.getName(), sample.getUnit(), sample.getLabels())
-                    .or(() -> finite(where + " value", sample.getValue()))
-                    .or(() -> window(where + " timestamp", sample.getTimestamp(), oldest, newest));
-            if (problem.isPresent()) {
-                return problem;
-            }
-            index++;
-        }
-        return Optional.empty();
+        return series.validate(batch, now.minus(rules.maxAge()), now.plus(rules.maxFuture()))
+                .map(RecordValidator::rejection);
     }
 
     /**
@@ -129,18 +108,23 @@ final class RecordValidator {
                     "bucket [" + rollup.getBucketStart() + ", " + rollup.getBucketEnd() + ") with count "
                             + rollup.getCount()));
         }
-        problem = finite("sum", rollup.getSum())
-                .or(() -> finite("min", rollup.getMin()))
-                .or(() -> finite("max", rollup.getMax()))
-                .or(() -> finite("first", rollup.getFirst()))
-                .or(() -> finite("last", rollup.getLast()))
-                .or(() -> rollup.getIncrease() == null ? Optional.empty() : finite("increase", rollup.getIncrease()));
+        problem = BatchValidator.finite("sum", rollup.getSum())
+                .or(() -> BatchValidator.finite("min", rollup.getMin()))
+                .or(() -> BatchValidator.finite("max", rollup.getMax()))
+                .or(() -> BatchValidator.finite("first", rollup.getFirst()))
+                .or(() -> BatchValidator.finite("last", rollup.getLast()))
+                .or(() -> rollup.getIncrease() == null
+                        ? Optional.empty()
+                        : BatchValidator.finite("increase", rollup.getIncrease()))
+                .map(RecordValidator::rejection);
         if (problem.isPresent()) {
             return problem;
         }
         Duration maxAge = rollup.getTier() == RollupTier.DAILY ? rules.dailyMaxAge() : rules.hourlyMaxAge();
-        problem = window("bucketEnd", rollup.getBucketEnd(), now.minus(maxAge), Instant.MAX)
-                .or(() -> window("bucketStart", rollup.getBucketStart(), Instant.MIN, now.plus(rules.maxFuture())));
+        problem = BatchValidator.window("bucketEnd", rollup.getBucketEnd(), now.minus(maxAge), Instant.MAX)
+                .or(() -> BatchValidator.window(
+                        "bucketStart", rollup.getBucketStart(), Instant.MIN, now.plus(rules.maxFuture())))
+                .map(RecordValidator::rejection);
         if (problem.isPresent()) {
             return problem;
         }
@@ -150,18 +134,6 @@ final class RecordValidator {
                     "rollup for node '" + rollup.getNodeId() + "', which has no system_nodes row"));
         }
         return Optional.empty();
-    }
-
-    /** The checks of a sample without building any message: true when it passes them all. */
-    private boolean looksValid(MetricSample sample, Instant oldest, Instant newest) {
-        if (!Double.isFinite(sample.getValue())) {
-            return false;
-        }
-        Instant at = sample.getTimestamp();
-        if (at.isBefore(oldest) || at.isAfter(newest)) {
-            return false;
-        }
-        return seriesLooksValid(sample.getCategory(), sample.getName(), sample.getUnit(), sample.getLabels());
     }
 
     /** Whether a series passes every check (without building a message); the fast path of raw batches uses it. */
@@ -191,21 +163,5 @@ final class RecordValidator {
 
     private static Rejection rejection(Violation violation) {
         return new Rejection(violation.reason(), violation.message());
-    }
-
-    private static Optional<Rejection> finite(String what, double value) {
-        return Double.isFinite(value)
-                ? Optional.empty()
-                : Optional.of(new Rejection(Rejection.NON_FINITE, what + " is " + value));
-    }
-
-    private static Optional<Rejection> window(String what, Instant time, Instant oldest, Instant newest) {
-        if (time.isBefore(oldest)) {
-            return Optional.of(new Rejection(Rejection.TOO_OLD, what + " " + time + " is before " + oldest));
-        }
-        if (time.isAfter(newest)) {
-            return Optional.of(new Rejection(Rejection.IN_FUTURE, what + " " + time + " is after " + newest));
-        }
-        return Optional.empty();
     }
 }
