@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,9 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -168,6 +172,33 @@ public final class EmbeddedKafka implements KafkaEndpoint, AutoCloseable {
             throw new KafkaException("cannot create topic " + name, e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new KafkaException("timed out creating topic " + name, e);
+        }
+    }
+
+    /** The end offset (high watermark) of every partition of {@code topics}. */
+    public Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+        Objects.requireNonNull(topics, "topics");
+        try (Admin admin = adminClient()) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get(60, TimeUnit.SECONDS)
+                    .forEach((name, description) -> description
+                            .partitions()
+                            .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(request)
+                    .all()
+                    .get(60, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
+            return ends;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while listing the end offsets of " + topics, e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot list the end offsets of " + topics, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("timed out listing the end offsets of " + topics, e);
         }
     }
 

@@ -34,7 +34,6 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -195,20 +194,7 @@ final class CorpusPipeline implements AutoCloseable {
 
     /** Latest offsets of every partition of {@code topics}. */
     Map<TopicPartition, Long> endOffsets(List<String> topics) {
-        try {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().forEach((name, description) -> description
-                    .partitions()
-                    .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            return ends;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return kafka.endOffsets(topics);
     }
 
     /** Whether the streams application committed every record of its input topics. */

@@ -25,8 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -177,7 +175,7 @@ public final class CorpusThroughputBench {
             producer.flush();
         }
         return new Dataset(
-                prefix, batches, batches * fleet.metricsPerNode(), changes, bad, endOffsets(kafka, topics(prefix)));
+                prefix, batches, batches * fleet.metricsPerNode(), changes, bad, kafka.endOffsets(topics(prefix)));
     }
 
     /** Seconds the sink takes to consume the variant into a fresh database. */
@@ -235,25 +233,6 @@ public final class CorpusThroughputBench {
         }
         return ends.entrySet().stream()
                 .allMatch(e -> e.getValue() == 0 || stored.getOrDefault(e.getKey(), 0L) >= e.getValue());
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(EmbeddedKafka kafka, List<String> topics) {
-        try (Admin admin = kafka.adminClient()) {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            for (String topic : topics) {
-                for (int p = 0; p < PARTITIONS; p++) {
-                    request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-            }
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            return ends;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private static List<String> topics(String prefix) {
