@@ -48,11 +48,7 @@ public final class BatchValidator {
         if (problem.isPresent()) {
             return problem;
         }
-        // Rounded up: a sample (whole milliseconds) is before an oldest bound with a fraction of a millisecond when
-        // its millisecond is the bound's, as the Instant comparison of the message path says.
-        long oldestMs = oldest.getNano() % 1_000_000 == 0 || oldest.isAfter(MAX_MILLIS)
-                ? saturatedMillis(oldest)
-                : saturatedMillis(oldest) + 1;
+        long oldestMs = firstMillisNotBefore(oldest);
         long newestMs = saturatedMillis(newest);
         int index = 0;
         for (MetricSample sample : batch.getSamples()) {
@@ -197,6 +193,17 @@ public final class BatchValidator {
     /** Whether {@link #name} finds no problem, without building a message. */
     public boolean nameLooksValid(String value) {
         return !value.isBlank() && value.length() <= bounds.maxNameLength() && value.indexOf('\0') < 0;
+    }
+
+    /**
+     * The first whole epoch millisecond not before {@code oldest} (rounded up, clamped to the long range): a sample
+     * stamped in milliseconds is too old exactly when its millisecond is below this, as {@link #window} says.
+     */
+    public static long firstMillisNotBefore(Instant oldest) {
+        long millis = saturatedMillis(oldest);
+        return oldest.getNano() % 1_000_000 == 0 || millis == Long.MIN_VALUE || millis == Long.MAX_VALUE
+                ? millis
+                : millis + 1;
     }
 
     /** Epoch millis, clamped for instants beyond the long range (e.g. {@link Instant#MIN} as "no bound"). */

@@ -2,6 +2,7 @@ package io.strata.sink.ingest;
 
 import io.strata.schemas.avro.MetricBatch;
 import io.strata.schemas.avro.MetricKind;
+import io.strata.schemas.validate.BatchValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -68,7 +69,8 @@ final class RawBatchDecoder {
     }
 
     private RawBatch read(byte[] data, Instant now) {
-        long lowestMillis = ceilMillis(now.minus(validator.rules().maxAge()));
+        long lowestMillis =
+                BatchValidator.firstMillisNotBefore(now.minus(validator.rules().maxAge()));
         long highestMillis = now.plus(validator.rules().maxFuture()).toEpochMilli();
         Cursor in = new Cursor(data, HEADER_LENGTH);
         String nodeId = in.string();
@@ -195,11 +197,6 @@ final class RawBatchDecoder {
             throw NotFast.INSTANCE;
         }
         return SeriesKey.of(nodeId, category, name, labels, unit, kind);
-    }
-
-    private static long ceilMillis(Instant instant) {
-        long millis = instant.toEpochMilli(); // rounds towards negative infinity
-        return instant.getNano() % 1_000_000 == 0 ? millis : millis + 1;
     }
 
     private static long littleEndianLong(byte[] data, int offset) {
